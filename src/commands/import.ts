@@ -1,0 +1,185 @@
+/**
+ * `qa import <kind> <file…|->` — load exports into the database (SPEC §2).
+ */
+import fs from 'node:fs';
+import { isKind, KINDS, type Kind } from '../core/kinds.js';
+import type { Context } from '../context.js';
+import { openDb, resolveDbPath } from '../db/open.js';
+import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
+import { tr } from '../i18n.js';
+import { importFile, problemMessage, type ImportSummary } from '../io/importFile.js';
+import type { Problem } from '../io/producer.js';
+import { BOM, neutralise } from '../render/csv.js';
+import { makeChalk, Progress } from '../render/term.js';
+import { stringify } from 'csv-stringify/sync';
+
+export interface ImportCommandOptions {
+  encoding?: string;
+  delimiter?: string;
+  skipInvalid?: boolean;
+  rejects?: string;
+}
+
+const SCREEN_LIMIT = 50;
+
+export function parseDelimiter(v: string | undefined): string {
+  if (v === undefined) return ',';
+  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  const d = named[v.toLowerCase()] ?? v;
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
+    throw new UsageError(`--delimiter must be one character such as , ; | or tab, got "${v}"`);
+  }
+  return d;
+}
+
+export async function runImport(ctx: Context, kindArg: string, files: string[], opts: ImportCommandOptions): Promise<number> {
+  if (!isKind(kindArg)) {
+    throw new UsageError(`unknown kind "${kindArg}"`, { hint: `the kinds are ${KINDS.join(', ')}; e.g. qa import records exports/records.csv` });
+  }
+  const kind: Kind = kindArg;
+  if (files.length === 0) throw new UsageError('name at least one file to import, or - for stdin', { hint: `qa import ${kind} exports/${kind}.csv` });
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  const delimiter = parseDelimiter(opts.delimiter);
+  const { config } = ctx.config();
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
+  const { stdout, stderr } = ctx.streams;
+  const chalk = makeChalk(ctx.env, stdout.isTTY);
+  const progress = new Progress(stderr, !!stderr.isTTY && !ctx.json);
+
+  let rejectsOut: fs.WriteStream | null = null;
+  if (opts.rejects) {
+    rejectsOut = fs.createWriteStream(opts.rejects, { mode: 0o600 });
+    rejectsOut.write(BOM + stringify([['file', 'line', 'column', 'problem', 'row']], { record_delimiter: 'windows' }));
+  }
+  const onSigint = (): void => {
+    ctx.interrupted = true;
+  };
+  process.on('SIGINT', onSigint);
+
+  const summaries: ImportSummary[] = [];
+  let failed = false;
+  try {
+    for (const input of files) {
+      const started = Date.now();
+      try {
+        const s = await importFile(
+          db,
+          {
+            kind,
+            input,
+            ...(opts.encoding ? { encoding: opts.encoding } : {}),
+            delimiter,
+            skipInvalid: !!opts.skipInvalid,
+            timezone: config.timezone,
+            aliases: config.columns[kind] ?? {},
+            worker: (ctx.env.QA_IMPORT_WORKER as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
+            keepRejectedText: !!rejectsOut,
+            unmask: ctx.unmask,
+            lang: ctx.lang,
+            onProgress: ({ file, bytes, total }) =>
+              progress.update(`${tr(ctx.lang, '导入', 'importing')} ${file}  ${Math.floor((bytes / total) * 100)}%  (${mb(bytes)} / ${mb(total)})`),
+            ...(rejectsOut
+              ? {
+                  onReject: (r: { line: number; problems: Problem[]; raw: string | null }, display: string) => {
+                    const rows = r.problems.map((p) => [display, r.line, p.column, problemMessage(p, 'en'), r.raw ?? ''].map(neutralise));
+                    rejectsOut!.write(stringify(rows, { record_delimiter: 'windows' }));
+                  },
+                }
+              : {}),
+          },
+          () => ctx.interrupted,
+        );
+        progress.done();
+        summaries.push(s);
+        if (!s.committed) failed = true;
+        if (!ctx.json) printSummary(ctx, s, Date.now() - started, chalk);
+      } catch (e) {
+        progress.done();
+        if (e instanceof Interrupted) throw e;
+        if (!(e instanceof QaError)) throw e;
+        failed = true;
+        if (files.length === 1) throw e;
+        // Several files: report this one and go on with the rest (one transaction per file).
+        stderr.write(formatError(e));
+      }
+    }
+  } catch (e) {
+    if (e instanceof Interrupted) {
+      stderr.write(`qa: ${tr(ctx.lang, '已中断；当前文件未写入任何内容', 'interrupted; nothing from the current file was written')}\n`);
+      return EXIT.interrupted;
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+    db.close();
+    if (rejectsOut) await new Promise((r) => rejectsOut!.end(r));
+  }
+  if (ctx.json) {
+    const doc = summaries.map(jsonSummary);
+    stdout.write(`${JSON.stringify(doc.length === 1 && files.length === 1 ? doc[0] : doc, null, 2)}\n`);
+  }
+  return failed ? EXIT.failure : EXIT.ok;
+}
+
+function jsonSummary(s: ImportSummary): Record<string, unknown> {
+  // SPEC §2 keys first, then extras.
+  return {
+    kind: s.kind,
+    file: s.file,
+    sha256: s.sha256,
+    rows: s.rows,
+    inserted: s.inserted,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    rejected: s.rejected,
+    errors: s.errors,
+    committed: s.committed,
+    import_id: s.import_id,
+    encoding: s.encoding,
+    extra_columns: s.extra_columns,
+  };
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnType<typeof makeChalk>): void {
+  const { stdout, stderr } = ctx.streams;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const L = ctx.lang;
+  if (s.errors.length > 0) {
+    const shown = s.problems.slice(0, SCREEN_LIMIT);
+    for (const p of shown) stderr.write(`${s.file}:${p.line}: ${p.column}: ${problemMessage(p, L)}\n`);
+    if (s.errors.length > shown.length) {
+      stderr.write(tr(L, `…另有 ${n(s.errors.length - shown.length)} 个问题（用 --json 或 --rejects FILE 查看全部）\n`, `… and ${n(s.errors.length - shown.length)} more (all of them with --json or --rejects FILE)\n`));
+    }
+  }
+  if (!s.committed) {
+    stderr.write(
+      formatError(
+        new QaError(
+          tr(L, `${n(s.rejected)} 行无效，未导入任何数据`, `${n(s.rejected)} invalid row${s.rejected === 1 ? '' : 's'}; nothing was imported`),
+          { where: s.file, hint: tr(L, '修正这些行后重新导入，或加 --skip-invalid 导入有效行并保留被拒行', 'fix them and import again, or pass --skip-invalid to import the valid rows and keep the rejected ones') },
+        ),
+      ),
+    );
+    return;
+  }
+  const parts = [
+    tr(L, `${n(s.rows)} 行`, `${n(s.rows)} row${s.rows === 1 ? '' : 's'}`),
+    tr(L, `新增 ${n(s.inserted)}`, `${n(s.inserted)} inserted`),
+    tr(L, `更新 ${n(s.updated)}`, `${n(s.updated)} updated`),
+    tr(L, `未变 ${n(s.unchanged)}`, `${n(s.unchanged)} unchanged`),
+    s.rejected ? chalk.yellow(tr(L, `拒绝 ${n(s.rejected)}`, `${n(s.rejected)} rejected`)) : tr(L, `拒绝 0`, `0 rejected`),
+  ];
+  stdout.write(`${chalk.bold(s.file)}: ${parts.join(', ')}  (${s.kind}, ${s.encoding}, ${(ms / 1000).toFixed(1)} s)\n`);
+  if (s.extra_columns.length) {
+    stdout.write(tr(L, `  额外列已保留：${s.extra_columns.join(', ')}\n`, `  extra columns kept: ${s.extra_columns.join(', ')}\n`));
+  }
+  if (s.rejected) {
+    stderr.write(
+      tr(L, `qa: 警告：${n(s.rejected)} 行被拒绝并保存在数据库中（qa rejects --import ${s.import_id}）\n`, `qa: warning: ${n(s.rejected)} row${s.rejected === 1 ? '' : 's'} rejected and kept in the database (qa rejects --import ${s.import_id})\n`),
+    );
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * `qa imports` and `qa rejects` — what was imported, and what was refused.
+ */
+import type { Context } from '../context.js';
+import { listImports, listRejects } from '../db/imports.js';
+import { openDb, resolveDbPath } from '../db/open.js';
+import { EXIT, UsageError } from '../errors.js';
+import { tr } from '../i18n.js';
+import { Zone } from '../core/time.js';
+import { maskPhone } from '../core/mask.js';
+import { makeChalk, renderTable } from '../render/term.js';
+import { parse } from 'csv-parse/sync';
+import { toCsvLine } from '../io/csv.js';
+
+export function positiveInt(flag: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${v}"`);
+  return Number(v);
+}
+
+export function runImports(ctx: Context, opts: { limit?: string }): number {
+  const limit = positiveInt('--limit', opts.limit, 20);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const rows = listImports(db, limit);
+    const zone = new Zone(ctx.config().config.timezone);
+    if (ctx.json) {
+      ctx.streams.stdout.write(
+        `${JSON.stringify(rows.map((r) => ({ ...r, started_at: zone.iso(r.started_at), finished_at: r.finished_at === null ? null : zone.iso(r.finished_at), skip_invalid: !!r.skip_invalid })), null, 2)}\n`,
+      );
+      return EXIT.ok;
+    }
+    const L = ctx.lang;
+    if (rows.length === 0) {
+      ctx.streams.stdout.write(tr(L, '还没有导入记录。\n', 'No imports yet.\n'));
+      return EXIT.ok;
+    }
+    const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
+    ctx.streams.stdout.write(
+      `${renderTable({
+        chalk,
+        head: [tr(L, '编号', 'id'), tr(L, '时间', 'time'), tr(L, '类型', 'kind'), tr(L, '文件', 'file'), tr(L, '行数', 'rows'), tr(L, '新增', 'inserted'), tr(L, '更新', 'updated'), tr(L, '未变', 'unchanged'), tr(L, '拒绝', 'rejected'), 'sha256'],
+        right: [0, 4, 5, 6, 7, 8],
+        rows: rows.map((r) => [r.id, zone.format(r.started_at), r.kind, r.file, r.rows, r.inserted, r.updated, r.unchanged, r.rejected, r.sha256.slice(0, 12)]),
+      })}\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+/** Mask the phone cells of a stored rejected row (its text is CSV). */
+function maskRaw(raw: string | null, unmask: boolean): string | null {
+  if (raw === null || unmask) return raw;
+  try {
+    const [fields] = parse(raw, { relax_quotes: true, relax_column_count: true }) as string[][];
+    if (!fields) return raw;
+    // Without the header we cannot know the phone column: mask anything shaped like a phone number.
+    return toCsvLine(fields.map((f) => (/^\+?[\d\s-]{7,}$/.test(f) && /\d{7,}/.test(f.replace(/\D/g, '')) ? maskPhone(f) ?? f : f)));
+  } catch {
+    return raw.replace(/\d{7,}/g, (d) => maskPhone(d) ?? d);
+  }
+}
+
+export function runRejects(ctx: Context, opts: { import?: string; limit?: string }): number {
+  const limit = positiveInt('--limit', opts.limit, 50);
+  const importId = opts.import === undefined ? null : positiveInt('--import', opts.import, 1);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const rows = listRejects(db, importId, limit).map((r) => ({ ...r, raw: maskRaw(r.raw, ctx.unmask) }));
+    if (ctx.json) {
+      ctx.streams.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    const L = ctx.lang;
+    if (rows.length === 0) {
+      ctx.streams.stdout.write(tr(L, '没有被拒绝的行。\n', 'No rejected rows.\n'));
+      return EXIT.ok;
+    }
+    for (const r of rows) {
+      ctx.streams.stdout.write(`${r.file}:${r.line} (${tr(L, '导入', 'import')} ${r.import_id}): ${r.reason}\n    ${r.raw ?? ''}\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The effective configuration: defaults, overridden by a JSON file
+ * (`--config PATH` > `QA_CONFIG` > `./qa.config.json` if present).
+ * Every key is validated; an unknown or bad key is a usage error that names it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from './errors.js';
+import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
+
+export interface SamplingConfig {
+  /** Share of each month's records, per record_type stratum (000 §三(二): ≥ 20 %). */
+  recordRate: number;
+  /** Hotline calls drawn per complete ISO week (000 §三(二): 50). */
+  callsPerWeek: number;
+  /** Calls shorter than this are not eligible for listening. */
+  minCallSeconds: number;
+}
+
+export interface Config {
+  timezone: string;
+  sampling: SamplingConfig;
+  rectification: { days: number };
+  /** Extra header aliases: columns.<kind>.<canonical> = ["别名", ...]. */
+  columns: Partial<Record<Kind, Record<string, string[]>>>;
+  calendar: { files: string[] };
+  /** Free-form sections owned by later features (checklists, kpis); validated there. */
+  checklists?: unknown;
+  kpis?: unknown;
+}
+
+export const DEFAULT_CONFIG: Config = Object.freeze({
+  timezone: 'Asia/Shanghai',
+  sampling: { recordRate: 0.2, callsPerWeek: 50, minCallSeconds: 30 },
+  rectification: { days: 7 },
+  columns: {},
+  calendar: { files: [] },
+}) as Config;
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file it came from, or null when only defaults apply. */
+  source: string | null;
+}
+
+/** `--config PATH` > env `QA_CONFIG` > `./qa.config.json` if present. */
+export function resolveConfigPath(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { file: string | null; explicit: boolean } {
+  if (flag) return { file: path.resolve(cwd, flag), explicit: true };
+  if (env.QA_CONFIG) return { file: path.resolve(cwd, env.QA_CONFIG), explicit: true };
+  const local = path.join(cwd, 'qa.config.json');
+  return { file: fs.existsSync(local) ? local : null, explicit: false };
+}
+
+export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedConfig {
+  const { file } = resolveConfigPath(flag, env, cwd);
+  if (!file) return { config: structuredClone(DEFAULT_CONFIG), source: null };
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read the config file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      where: file,
+      hint: 'pass --config PATH to a readable JSON file, or unset QA_CONFIG',
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new UsageError(`the config file is not valid JSON: ${(e as Error).message}`, { where: file });
+  }
+  return { config: validateConfig(raw, file), source: file };
+}
+
+type Check = (value: unknown, key: string) => unknown;
+
+function fail(key: string, problem: string, file: string | undefined): never {
+  throw new UsageError(`config key ${key}: ${problem}`, file ? { where: file } : {});
+}
+
+function num(min: number, max: number, opts: { integer?: boolean; minExclusive?: boolean } = {}): Check {
+  return (v, key) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`must be a number, got ${JSON.stringify(v)}`);
+    if (opts.integer && !Number.isInteger(v)) throw new Error(`must be a whole number, got ${v}`);
+    if (opts.minExclusive ? v <= min : v < min) throw new Error(`must be ${opts.minExclusive ? 'greater than' : 'at least'} ${min}, got ${v}`);
+    if (v > max) throw new Error(`must be at most ${max}, got ${v}`);
+    void key;
+    return v;
+  };
+}
+
+function timezone(v: unknown): string {
+  if (typeof v !== 'string' || v === '') throw new Error('must be an IANA time zone name such as "Asia/Shanghai"');
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+  } catch {
+    throw new Error(`"${v}" is not a time zone this Node.js knows (try "Asia/Shanghai")`);
+  }
+  return v;
+}
+
+function stringList(v: unknown): string[] {
+  const list = typeof v === 'string' ? [v] : v;
+  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && s.trim() !== '')) {
+    throw new Error('must be a list of non-empty strings');
+  }
+  return list.map((s: string) => s.trim());
+}
+
+/** Closest known key, for "did you mean". */
+function suggest(key: string, known: string[]): string {
+  const lower = key.toLowerCase();
+  const hit = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => k.toLowerCase().startsWith(lower.slice(0, 4)));
+  return hit ? ` (did you mean ${hit}?)` : ` (known keys: ${known.join(', ')})`;
+}
+
+function object(v: unknown, key: string, file: string | undefined): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(key, 'must be an object', file);
+  return v as Record<string, unknown>;
+}
+
+export function validateConfig(raw: unknown, file?: string): Config {
+  const out: Config = structuredClone(DEFAULT_CONFIG);
+  const top = object(raw, '(top level)', file);
+  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', '$schema'];
+  const run = <T>(key: string, check: Check, v: unknown): T => {
+    try {
+      return check(v, key) as T;
+    } catch (e) {
+      return fail(key, (e as Error).message, file);
+    }
+  };
+  for (const [k, v] of Object.entries(top)) {
+    switch (k) {
+      case '$schema':
+        break;
+      case 'timezone':
+        out.timezone = run('timezone', timezone, v);
+        break;
+      case 'sampling': {
+        const s = object(v, 'sampling', file);
+        const checks: Record<keyof SamplingConfig, Check> = {
+          recordRate: num(0, 1, { minExclusive: true }),
+          callsPerWeek: num(0, 100000, { integer: true }),
+          minCallSeconds: num(0, 86400, { integer: true }),
+        };
+        for (const [sk, sv] of Object.entries(s)) {
+          const check = checks[sk as keyof SamplingConfig];
+          if (!check) fail(`sampling.${sk}`, `unknown key${suggest(sk, Object.keys(checks))}`, file);
+          (out.sampling as unknown as Record<string, unknown>)[sk] = run(`sampling.${sk}`, check, sv);
+        }
+        break;
+      }
+      case 'rectification': {
+        const r = object(v, 'rectification', file);
+        for (const [rk, rv] of Object.entries(r)) {
+          if (rk !== 'days') fail(`rectification.${rk}`, `unknown key${suggest(rk, ['days'])}`, file);
+          out.rectification.days = run('rectification.days', num(1, 365, { integer: true }), rv);
+        }
+        break;
+      }
+      case 'columns': {
+        const c = object(v, 'columns', file);
+        for (const [kind, map] of Object.entries(c)) {
+          if (!(KINDS as readonly string[]).includes(kind)) fail(`columns.${kind}`, `unknown kind${suggest(kind, [...KINDS])}`, file);
+          const fields = KIND_SCHEMAS[kind as Kind].fields.map((f) => f.name);
+          const aliases: Record<string, string[]> = {};
+          for (const [canonical, list] of Object.entries(object(map, `columns.${kind}`, file))) {
+            if (!fields.includes(canonical)) fail(`columns.${kind}.${canonical}`, `unknown column${suggest(canonical, fields)}`, file);
+            aliases[canonical] = run(`columns.${kind}.${canonical}`, stringList, list);
+          }
+          out.columns[kind as Kind] = aliases;
+        }
+        break;
+      }
+      case 'calendar': {
+        const c = object(v, 'calendar', file);
+        for (const [ck, cv] of Object.entries(c)) {
+          if (ck !== 'files') fail(`calendar.${ck}`, `unknown key${suggest(ck, ['files'])}`, file);
+          const base = file ? path.dirname(file) : process.cwd();
+          out.calendar.files = run<string[]>('calendar.files', stringList, cv).map((f) => path.resolve(base, f));
+        }
+        break;
+      }
+      case 'checklists':
+      case 'kpis':
+        out[k] = v;
+        break;
+      default:
+        fail(k, `unknown key${suggest(k, topKeys.filter((t) => t !== '$schema'))}`, file);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * What every command gets from the global options and the environment:
+ * database path, config, language, JSON mode, interactivity, and the streams.
+ * Commands take a Context instead of reading process globals, so tests can
+ * run them in-process with their own streams and clock.
+ */
+import { loadConfig, type LoadedConfig } from './config.js';
+import { detectLang, type Lang } from './i18n.js';
+import { UsageError } from './errors.js';
+
+export interface GlobalOptions {
+  db?: string;
+  config?: string;
+  lang?: string;
+  json?: boolean;
+  input?: boolean; // --no-input sets false
+  unmask?: boolean;
+}
+
+export interface Streams {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+export interface Context {
+  dbPath: string | undefined;
+  lang: Lang;
+  json: boolean;
+  /** False when stdin is not a TTY, or --no-input, or CI is set: never prompt. */
+  interactive: boolean;
+  unmask: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  streams: Streams;
+  /** The clock; tests pin it. */
+  now: () => Date;
+  config: () => LoadedConfig;
+  /** Set by the import command's SIGINT handler. */
+  interrupted: boolean;
+}
+
+export function makeContext(opts: GlobalOptions, streams: Streams = process, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Context {
+  if (opts.lang !== undefined && opts.lang !== 'zh' && opts.lang !== 'en') {
+    throw new UsageError(`--lang must be zh or en, got "${opts.lang}"`);
+  }
+  let loaded: LoadedConfig | null = null;
+  const ciSet = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
+  const fixedNow = env.QA_NOW ? new Date(env.QA_NOW) : null;
+  if (fixedNow && Number.isNaN(fixedNow.getTime())) throw new UsageError(`QA_NOW is not a date: ${env.QA_NOW}`);
+  return {
+    dbPath: opts.db,
+    lang: detectLang(opts.lang, env),
+    json: !!opts.json,
+    interactive: opts.input !== false && !ciSet && !!streams.stdin.isTTY && !!streams.stdout.isTTY,
+    unmask: !!opts.unmask,
+    env,
+    cwd,
+    streams,
+    now: () => (fixedNow ? new Date(fixedNow) : new Date()),
+    config: () => (loaded ??= loadConfig(opts.config, env, cwd)),
+    interrupted: false,
+  };
+}

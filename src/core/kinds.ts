@@ -1,0 +1,145 @@
+/**
+ * The four input kinds of SPEC §2: their canonical columns, value types,
+ * required flags and built-in header aliases (English and the Chinese headers
+ * the company's systems export). The database tables use the canonical names.
+ */
+
+export const KINDS = ['records', 'calls', 'complaints', 'surveys'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export type FieldType =
+  | 'text' // free text, trimmed; empty = null
+  | 'timestamp' // epoch milliseconds (UTC); see io/values.ts for accepted forms
+  | 'bool' // 1 / 0
+  | 'duration' // whole seconds >= 0
+  | 'score' // 1–5
+  | 'record_type'; // one of RECORD_TYPES
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  required: boolean;
+  aliases: readonly string[];
+  /** Personal data: masked in every output unless --unmask. */
+  personal?: boolean;
+}
+
+export interface KindSchema {
+  kind: Kind;
+  table: string;
+  idField: string;
+  /** The timestamp that decides the month (or ISO week for calls). */
+  timeField: string;
+  /** Whether rows get a sampling rank (hash of seed, kind, id). */
+  ranked: boolean;
+  fields: readonly FieldDef[];
+}
+
+export const RECORD_TYPES = ['consult', 'contract', 'delivery', 'repair', 'return'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** Accepted spellings of record_type (compared lower-case, trimmed). */
+export const RECORD_TYPE_ALIASES: Readonly<Record<string, RecordType>> = {
+  consult: 'consult', consultation: 'consult', 咨询: 'consult', 咨询服务: 'consult', 咨询聊天: 'consult', 咨询聊天记录: 'consult',
+  contract: 'contract', 合同: 'contract', 合同签订: 'contract', 签约: 'contract',
+  delivery: 'delivery', 交付: 'delivery', 设备交付: 'delivery', 交付验收: 'delivery', 交付验收单: 'delivery',
+  repair: 'repair', 维修: 'repair', 售后维修: 'repair', 维修服务: 'repair', 维修服务单: 'repair',
+  return: 'return', 退租: 'return', 退租验收: 'return', 退租验收单: 'return',
+};
+
+export const RECORD_TYPE_LABELS: Readonly<Record<RecordType, { zh: string; en: string }>> = {
+  consult: { zh: '咨询', en: 'consult' },
+  contract: { zh: '合同', en: 'contract' },
+  delivery: { zh: '交付', en: 'delivery' },
+  repair: { zh: '维修', en: 'repair' },
+  return: { zh: '退租', en: 'return' },
+};
+
+const f = (name: string, type: FieldType, required: boolean, aliases: string[], personal = false): FieldDef =>
+  personal ? { name, type, required, aliases, personal } : { name, type, required, aliases };
+
+export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
+  records: {
+    kind: 'records',
+    table: 'records',
+    idField: 'record_id',
+    timeField: 'occurred_at',
+    ranked: true,
+    fields: [
+      f('record_id', 'text', true, ['记录编号', '单号']),
+      f('record_type', 'record_type', true, ['记录类型', '服务类型']),
+      f('occurred_at', 'timestamp', true, ['发生时间', '创建时间']),
+      f('department', 'text', false, ['部门']),
+      f('staff_id', 'text', false, ['员工编号', '服务人员']),
+      f('customer_id', 'text', false, ['客户编号']),
+      f('customer_phone', 'text', false, ['客户电话'], true),
+      f('channel', 'text', false, ['渠道']),
+      f('remote', 'bool', false, ['偏远地区']),
+      f('first_response_at', 'timestamp', false, ['首次响应时间']),
+      f('promised_at', 'timestamp', false, ['约定时间']),
+      f('completed_at', 'timestamp', false, ['完成时间']),
+      f('first_time_fix', 'bool', false, ['一次解决']),
+      f('recommendation_fit', 'bool', false, ['推荐适配']),
+      f('device_intact', 'bool', false, ['设备完好']),
+      f('status', 'text', false, ['状态']),
+      f('notes', 'text', false, ['备注']),
+    ],
+  },
+  calls: {
+    kind: 'calls',
+    table: 'calls',
+    idField: 'call_id',
+    timeField: 'started_at',
+    ranked: true,
+    fields: [
+      f('call_id', 'text', true, ['通话编号']),
+      f('started_at', 'timestamp', true, ['开始时间', '通话时间']),
+      f('agent_id', 'text', true, ['坐席', '客服编号']),
+      f('duration_seconds', 'duration', true, ['时长', '通话时长']),
+      f('direction', 'text', false, ['呼叫方向']),
+      f('queue', 'text', false, ['队列']),
+      f('customer_phone', 'text', false, ['客户电话'], true),
+      f('recording_ref', 'text', false, ['录音文件', '录音地址']),
+    ],
+  },
+  complaints: {
+    kind: 'complaints',
+    table: 'complaints',
+    idField: 'complaint_id',
+    timeField: 'received_at',
+    ranked: false,
+    fields: [
+      f('complaint_id', 'text', true, ['投诉编号']),
+      f('received_at', 'timestamp', true, ['投诉时间', '受理时间']),
+      f('customer_id', 'text', true, ['客户编号']),
+      f('acknowledged_at', 'timestamp', false, ['确认时间']),
+      f('verification_started_at', 'timestamp', false, ['核查启动时间']),
+      f('investigated_at', 'timestamp', false, ['初步调查完成时间']),
+      f('solution_confirmed_at', 'timestamp', false, ['方案确认时间']),
+      f('resolved_at', 'timestamp', false, ['解决时间']),
+      f('related_record_id', 'text', false, ['关联记录']),
+      f('department', 'text', false, ['部门']),
+      f('category', 'text', false, ['类别']),
+    ],
+  },
+  surveys: {
+    kind: 'surveys',
+    table: 'surveys',
+    idField: 'survey_id',
+    timeField: 'surveyed_at',
+    ranked: false,
+    fields: [
+      f('survey_id', 'text', true, ['回访编号']),
+      f('customer_id', 'text', true, ['客户编号']),
+      f('surveyed_at', 'timestamp', true, ['回访时间']),
+      f('overall', 'score', false, ['整体评分', '满意度']),
+      f('would_recommend', 'bool', false, ['是否推荐']),
+      f('channel', 'text', false, ['方式']),
+      f('record_id', 'text', false, ['关联记录']),
+    ],
+  },
+};
+
+export function isKind(s: string): s is Kind {
+  return (KINDS as readonly string[]).includes(s);
+}

@@ -1,0 +1,23 @@
+/**
+ * Phone numbers are personal data (PIPL; seed 000 §三(一) 客户信息保护):
+ * every output shows them masked, `138****5678`, unless --unmask.
+ */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (phone === null || phone === undefined || phone === '') return phone ?? null;
+  let digits = phone.replace(/\D/g, '');
+  let prefix = '';
+  if (digits.length === 13 && digits.startsWith('86')) {
+    prefix = '+86 ';
+    digits = digits.slice(2);
+  }
+  if (digits.length >= 7) return `${prefix}${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
+  if (digits.length >= 3) return `${prefix}${'*'.repeat(digits.length - 2)}${digits.slice(-2)}`;
+  return '*'.repeat(Math.max(phone.length, 3));
+}
+
+/** Mask the phone fields of a row-like object (returns a copy). */
+export function maskRow<T extends Record<string, unknown>>(row: T, fields: readonly string[] = ['customer_phone']): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const f of fields) if (typeof out[f] === 'string') out[f] = maskPhone(out[f] as string);
+  return out as T;
+}

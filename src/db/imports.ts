@@ -1,0 +1,185 @@
+/**
+ * SQL for imports: the upsert per kind, rejected rows and the import record.
+ * One ImportWriter per file; it owns that file's transaction.
+ */
+import os from 'node:os';
+import { KIND_SCHEMAS, type Kind } from '../core/kinds.js';
+import { rankOf } from '../core/rank.js';
+import type { Cell } from '../io/rows.js';
+import type Database from 'better-sqlite3';
+import type { Db } from './open.js';
+import { metaGet } from './open.js';
+
+export interface ImportCounts {
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+}
+
+export interface ImportRow {
+  id: number;
+  kind: Kind;
+  file: string;
+  sha256: string;
+  encoding: string;
+  bytes: number;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  skip_invalid: number;
+  started_at: number;
+  finished_at: number | null;
+  user: string | null;
+}
+
+function currentUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
+  }
+}
+
+/** Rows per multi-row INSERT: one statement step per 50 rows halves the binding overhead. */
+const ROWS_PER_STATEMENT = 50;
+
+export class ImportWriter {
+  private readonly sqlFor: (rows: number) => string;
+  private readonly stmts = new Map<number, Database.Statement>();
+  private readonly rejectStmt;
+  private readonly countStmt;
+  private readonly width: number;
+  private readonly perRow: number;
+  private readonly seed: string;
+  private readonly ranked: boolean;
+  private readonly args: Cell[];
+  private countBefore = 0;
+  private changes = 0;
+  private written = 0;
+  importId = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly kind: Kind,
+  ) {
+    const schema = KIND_SCHEMAS[kind];
+    this.ranked = schema.ranked;
+    const data = [...schema.fields.map((f) => f.name), 'extras'];
+    const bound = [...data, ...(this.ranked ? ['rank'] : []), 'line'];
+    const cols = [...bound, 'import_id'];
+    this.width = data.length;
+    this.perRow = bound.length;
+    this.args = new Array<Cell>(this.perRow * ROWS_PER_STATEMENT);
+    const id = schema.idField;
+    const content = data.filter((c) => c !== id);
+    // Update only when the content changed (re-exports fill in completed_at
+    // later); an identical row is left alone, provenance included.
+    // import_id is the same for the whole file: inlined (an integer we made), not bound per row.
+    this.sqlFor = (rows) =>
+      `INSERT INTO ${schema.table} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${bound.map(() => '?').join(', ')}, ${this.importId})`).join(', ')}
+       ON CONFLICT (${id}) DO UPDATE SET ${cols.filter((c) => c !== id && c !== 'rank').map((c) => `${c} = excluded.${c}`).join(', ')}
+       WHERE ${content.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
+    this.rejectStmt = db.prepare('INSERT INTO rejects (import_id, line, raw, reason) VALUES (?, ?, ?, ?)');
+    this.countStmt = db.prepare(`SELECT count(*) AS n FROM ${schema.table}`).pluck();
+    this.seed = metaGet(db, 'seed') ?? '';
+  }
+
+  private stmt(rows: number): Database.Statement {
+    let st = this.stmts.get(rows);
+    if (!st) {
+      st = this.db.prepare(this.sqlFor(rows));
+      this.stmts.set(rows, st);
+    }
+    return st;
+  }
+
+  /** BEGIN IMMEDIATE: take the write lock now, so a concurrent writer waits instead of failing later. */
+  begin(meta: { file: string; sha256?: string; encoding: string; bytes: number; skipInvalid: boolean }): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.countBefore = this.countStmt.get() as number;
+    const info = this.db
+      .prepare(
+        `INSERT INTO imports (kind, file, sha256, encoding, bytes, skip_invalid, started_at, user)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(this.kind, meta.file, meta.sha256 ?? '', meta.encoding, meta.bytes, meta.skipInvalid ? 1 : 0, Date.now(), currentUser());
+    this.importId = Number(info.lastInsertRowid);
+  }
+
+  /** Write a batch of converted rows: `values` holds `lines.length` rows of `width` cells. */
+  writeRows(values: readonly Cell[], lines: readonly number[]): void {
+    const { width: w, perRow, args, ranked, seed } = this;
+    const kind = this.kind as 'records' | 'calls';
+    const n = lines.length;
+    let r = 0;
+    while (r < n) {
+      const take = Math.min(ROWS_PER_STATEMENT, n - r);
+      const st = this.stmt(take);
+      let a = 0;
+      for (let k = 0; k < take; k++, r++) {
+        const base = r * w;
+        for (let i = 0; i < w; i++) args[a++] = values[base + i]!;
+        if (ranked) args[a++] = rankOf(seed, kind, values[base] as string);
+        args[a++] = lines[r]!;
+      }
+      this.changes += (take === ROWS_PER_STATEMENT ? st.run(args) : st.run(args.slice(0, take * perRow))).changes;
+    }
+    this.written += n;
+  }
+
+  reject(line: number, raw: string | null, reason: string): void {
+    this.rejectStmt.run(this.importId, line, raw, reason);
+  }
+
+  /** Record the counts and commit. */
+  commit(final: { sha256: string; rows: number; rejected: number }): ImportCounts {
+    const inserted = (this.countStmt.get() as number) - this.countBefore;
+    const counts: ImportCounts = {
+      rows: final.rows,
+      inserted,
+      updated: this.changes - inserted,
+      unchanged: this.written - this.changes,
+      rejected: final.rejected,
+    };
+    this.db
+      .prepare(
+        `UPDATE imports SET sha256 = ?, rows = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, finished_at = ? WHERE id = ?`,
+      )
+      .run(final.sha256, counts.rows, counts.inserted, counts.updated, counts.unchanged, counts.rejected, Date.now(), this.importId);
+    this.db.exec('COMMIT');
+    return counts;
+  }
+
+  rollback(): void {
+    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+  }
+}
+
+export function listImports(db: Db, limit = 50): ImportRow[] {
+  return db.prepare('SELECT * FROM imports ORDER BY id DESC LIMIT ?').all(limit) as ImportRow[];
+}
+
+export interface RejectRow {
+  id: number;
+  import_id: number;
+  file: string;
+  kind: Kind;
+  line: number;
+  raw: string | null;
+  reason: string;
+}
+
+export function listRejects(db: Db, importId: number | null, limit: number): RejectRow[] {
+  return db
+    .prepare(
+      `SELECT r.id, r.import_id, i.file, i.kind, r.line, r.raw, r.reason
+       FROM rejects r JOIN imports i ON i.id = r.import_id
+       WHERE (? IS NULL OR r.import_id = ?)
+       ORDER BY r.import_id DESC, r.line LIMIT ?`,
+    )
+    .all(importId, importId, limit) as RejectRow[];
+}

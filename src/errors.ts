@@ -1,0 +1,53 @@
+/**
+ * Errors the user can act on. Anything that is not a QaError is a bug and is
+ * reported as an internal error (exit 70) by the one top-level catch in cli.ts.
+ */
+
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  kpiMissed: 3,
+  internal: 70,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class QaError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+  /** Where the problem is, e.g. "records.csv line 14, column occurred_at". */
+  readonly where: string | undefined;
+
+  constructor(message: string, opts: { hint?: string; where?: string; exitCode?: ExitCode } = {}) {
+    super(message);
+    this.name = 'QaError';
+    this.exitCode = opts.exitCode ?? EXIT.failure;
+    this.hint = opts.hint;
+    this.where = opts.where;
+  }
+}
+
+/** A bad flag, value or missing answer: exit 2. */
+export class UsageError extends QaError {
+  constructor(message: string, opts: { hint?: string; where?: string } = {}) {
+    super(message, { ...opts, exitCode: EXIT.usage });
+    this.name = 'UsageError';
+  }
+}
+
+/** Ctrl-C: exit 130 after whatever was in flight has been rolled back. */
+export class Interrupted extends QaError {
+  constructor() {
+    super('interrupted', { exitCode: EXIT.interrupted });
+    this.name = 'Interrupted';
+  }
+}
+
+/** `qa: error: <what> (<where>)` plus an optional hint line. */
+export function formatError(e: QaError): string {
+  const where = e.where ? ` (${e.where})` : '';
+  const hint = e.hint ? `\nhint: ${e.hint}` : '';
+  return `qa: error: ${e.message}${where}${hint}\n`;
+}

@@ -1,0 +1,262 @@
+/**
+ * One file's import (SPEC §2 "Import semantics"): parse and check every row
+ * (in a worker thread for big files), write in one transaction, and either
+ * commit — counting inserted / updated / unchanged / rejected — or, when a row
+ * is invalid and --skip-invalid is not given, roll everything back.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Kind } from '../core/kinds.js';
+import { Interrupted, QaError } from '../errors.js';
+import type { Db } from '../db/open.js';
+import { ImportWriter } from '../db/imports.js';
+import type { Lang } from '../i18n.js';
+import { detectEncoding, estimateRows, normalizeEncoding, spoolStdin, toCsvLine, type Encoding } from './csv.js';
+import { maskPhone } from '../core/mask.js';
+import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
+import { Bad, problemText } from './values.js';
+
+export interface ImportOptions {
+  kind: Kind;
+  /** A path, or '-' for stdin. */
+  input: string;
+  encoding?: string;
+  delimiter: string;
+  skipInvalid: boolean;
+  timezone: string;
+  aliases: Record<string, string[]>;
+  /** 'auto' uses a worker thread above WORKER_THRESHOLD bytes. */
+  worker?: 'auto' | 'always' | 'never';
+  onProgress?: (p: { file: string; bytes: number; total: number }) => void;
+  /** Each rejected row as it is found (--rejects FILE); phone cells already masked unless unmask. */
+  onReject?: (r: { line: number; problems: Problem[]; raw: string | null }, display: string) => void;
+  /** Keep rejected rows' text even without --skip-invalid (for --rejects FILE). */
+  keepRejectedText?: boolean;
+  unmask?: boolean;
+  lang: Lang;
+}
+
+export interface ImportError {
+  line: number;
+  column: string;
+  message: string;
+}
+
+export interface ImportSummary {
+  kind: Kind;
+  file: string;
+  sha256: string;
+  rows: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  errors: ImportError[];
+  /** The same problems with their codes, for messages in the user's language. */
+  problems: Problem[];
+  /** Extra facts, outside the SPEC keys but useful. */
+  encoding: string;
+  import_id: number | null;
+  committed: boolean;
+  extra_columns: string[];
+}
+
+export const WORKER_THRESHOLD = 4 * 1024 * 1024;
+const BATCH = 1000;
+
+export function problemMessage(p: Problem, lang: Lang): string {
+  return problemText(new Bad(p.code, p.value, p.extra), lang);
+}
+
+export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () => boolean = () => false): Promise<ImportSummary> {
+  const fromStdin = opts.input === '-';
+  const spooled = fromStdin ? await spoolStdin() : null;
+  const file = spooled ? spooled.file : path.resolve(opts.input);
+  const display = fromStdin ? 'stdin' : opts.input;
+  try {
+    let size: number;
+    try {
+      const st = fs.statSync(file);
+      if (st.isDirectory()) throw new QaError('is a folder, not a file', { where: display });
+      size = st.size;
+    } catch (e) {
+      if (e instanceof QaError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new QaError(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (e as Error).message})`, { where: display });
+    }
+    if (size === 0) {
+      throw new QaError('the file is empty (0 bytes): no header row', {
+        where: display,
+        hint: 'an export with no rows still needs its header line',
+      });
+    }
+    const encoding: Encoding = opts.encoding
+      ? { name: normalizeEncoding(opts.encoding), bom: 0, detected: false }
+      : await detectEncoding(file, display);
+    if (opts.encoding) {
+      // A forced encoding still skips its own byte-order mark.
+      const head = Buffer.alloc(4);
+      const fd = fs.openSync(file, 'r');
+      fs.readSync(fd, head, 0, 4, 0);
+      fs.closeSync(fd);
+      if (encoding.name === 'utf8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) encoding.bom = 3;
+    }
+    const job: ProduceJob = {
+      kind: opts.kind,
+      file,
+      display,
+      encoding,
+      delimiter: opts.delimiter,
+      timezone: opts.timezone,
+      aliases: opts.aliases,
+      keepRaw: opts.skipInvalid || !!opts.keepRejectedText,
+      stopRowsOnProblem: !opts.skipInvalid,
+      batchSize: BATCH,
+      expectedRows: estimateRows(file, size),
+    };
+    const useWorker = opts.worker === 'always' || (opts.worker !== 'never' && size > WORKER_THRESHOLD);
+    return await runImport(db, opts, job, display, size, useWorker, isInterrupted);
+  } finally {
+    spooled?.cleanup();
+  }
+}
+
+async function runImport(
+  db: Db,
+  opts: ImportOptions,
+  job: ProduceJob,
+  display: string,
+  size: number,
+  useWorker: boolean,
+  isInterrupted: () => boolean,
+): Promise<ImportSummary> {
+  const writer = new ImportWriter(db, opts.kind);
+  writer.begin({ file: display, encoding: job.encoding.name, bytes: size, skipInvalid: opts.skipInvalid });
+  const errors: ImportError[] = [];
+  const problems: Problem[] = [];
+  let rejected = 0;
+  let extraColumns: string[] = [];
+  let phoneColumns: number[] = [];
+  let end: Extract<ProducerMessage, { t: 'end' }> | null = null;
+  let failure: QaError | Error | null = null;
+
+  const handle = (m: ProducerMessage): void => {
+    if (failure) return;
+    switch (m.t) {
+      case 'header':
+        extraColumns = m.extras;
+        phoneColumns = m.phoneColumns;
+        break;
+      case 'rows':
+        for (const r of m.rejected) {
+          rejected++;
+          for (const p of r.problems) {
+            errors.push({ line: p.line, column: p.column, message: problemMessage(p, 'en') });
+            problems.push(p);
+          }
+          if (opts.skipInvalid) {
+            const raw = r.text ?? (r.fields ? toCsvLine(r.fields, job.delimiter) : null);
+            writer.reject(r.line, raw, r.problems.map((p) => `${p.column}: ${problemMessage(p, 'en')}`).join('; '));
+          }
+          if (opts.onReject) {
+            let shown = r.fields;
+            if (shown && !opts.unmask && phoneColumns.length > 0) {
+              shown = [...shown];
+              for (const c of phoneColumns) if (shown[c]) shown[c] = maskPhone(shown[c]) ?? '';
+            }
+            const text = r.text === undefined || opts.unmask ? r.text : r.text.replace(/\d{7,}/g, (d) => maskPhone(d) ?? d);
+            opts.onReject({ line: r.line, problems: r.problems, raw: shown ? toCsvLine(shown, job.delimiter) : (text ?? null) }, display);
+          }
+        }
+        if (errors.length === 0 || opts.skipInvalid) writer.writeRows(m.values, m.lines);
+        break;
+      case 'progress':
+        opts.onProgress?.({ file: display, bytes: m.bytes, total: size });
+        break;
+      case 'end':
+        end = m;
+        break;
+      case 'error':
+        failure = new QaError(m.message, { ...(m.where ? { where: m.where } : {}), ...(m.hint ? { hint: m.hint } : {}) });
+        break;
+      case 'crash': {
+        const e = new Error(m.message);
+        if (m.stack) e.stack = m.stack;
+        failure = e;
+        break;
+      }
+    }
+  };
+
+  try {
+    if (useWorker) {
+      await new Promise<void>((resolve, reject) => {
+        // A small young generation keeps the worker's heap (and so RSS) flat;
+        // it measured no slower on the 1M-row bench.
+        const worker = new Worker(new URL('./importWorker.js', import.meta.url), {
+          workerData: job,
+          resourceLimits: { maxYoungGenerationSizeMb: 8 },
+        });
+        const poll = setInterval(() => {
+          if (isInterrupted()) {
+            worker.postMessage({ t: 'stop' });
+            void worker.terminate();
+            reject(new Interrupted());
+          }
+        }, 100);
+        const finish = (err?: Error): void => {
+          clearInterval(poll);
+          void worker.terminate();
+          if (err) reject(err);
+          else resolve();
+        };
+        worker.on('message', (m: ProducerMessage) => {
+          try {
+            handle(m);
+          } catch (e) {
+            finish(e as Error);
+            return;
+          }
+          if (m.t === 'rows') worker.postMessage({ t: 'ack' });
+          if (m.t === 'end' || failure) finish();
+        });
+        worker.on('error', (e) => finish(e));
+        worker.on('exit', (code) => {
+          if (!end && !failure) finish(new Error(`import worker stopped (exit code ${code})`));
+        });
+      });
+    } else {
+      await produce(job, {
+        emit: handle,
+        shouldStop: isInterrupted,
+        room: () => new Promise<void>((r) => setImmediate(r)),
+      });
+      if (isInterrupted()) throw new Interrupted();
+    }
+    if (failure) throw failure;
+    if (!end) throw new Error('import ended without a summary');
+  } catch (e) {
+    writer.rollback();
+    throw e;
+  }
+
+  const done = end as Extract<ProducerMessage, { t: 'end' }>;
+  const base = {
+    kind: opts.kind,
+    file: display,
+    sha256: done.sha256,
+    rows: done.rows,
+    rejected,
+    errors,
+    problems,
+    encoding: job.encoding.name,
+    extra_columns: extraColumns,
+  };
+  if (errors.length > 0 && !opts.skipInvalid) {
+    writer.rollback();
+    return { ...base, inserted: 0, updated: 0, unchanged: 0, import_id: null, committed: false };
+  }
+  const counts = writer.commit({ sha256: done.sha256, rows: done.rows, rejected });
+  return { ...base, ...counts, import_id: writer.importId, committed: true };
+}

@@ -1,0 +1,168 @@
+/**
+ * The parsing half of an import: read the file, map the header, convert and
+ * check every row, and hand batches of typed rows (and the problems found) to
+ * a consumer. It runs in a worker thread for large files, so the main thread
+ * can write to SQLite while the next batch is parsed, or inline for small
+ * ones; either way the messages are the same.
+ */
+import type { Kind } from '../core/kinds.js';
+import { Zone } from '../core/time.js';
+import { QaError } from '../errors.js';
+import { readCsv, type Encoding } from './csv.js';
+import { IdSet, mapHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
+import { Bad } from './values.js';
+
+export interface ProduceJob {
+  kind: Kind;
+  file: string;
+  display: string;
+  encoding: Encoding;
+  delimiter: string;
+  timezone: string;
+  aliases: Record<string, string[]>;
+  /** Keep the text of rejected rows (only needed with --skip-invalid). */
+  keepRaw: boolean;
+  /** Stop sending valid rows after the first problem (all-or-nothing mode). */
+  stopRowsOnProblem: boolean;
+  batchSize: number;
+  /** Estimated rows, to size the duplicate-id table once instead of growing it. */
+  expectedRows: number;
+}
+
+export interface Problem {
+  line: number;
+  column: string;
+  code: Bad['code'];
+  value: string;
+  extra: number;
+}
+
+export interface RejectedRow {
+  line: number;
+  /** The row's cells as read (kept only when the caller stores or writes rejects). */
+  fields: string[] | null;
+  /** For a row that could not be split into cells: its text as read. */
+  text?: string;
+  problems: Problem[];
+}
+
+export type ProducerMessage =
+  | { t: 'header'; found: string[]; extras: string[]; phoneColumns: number[] }
+  | { t: 'rows'; values: Cell[]; lines: number[]; rejected: RejectedRow[] }
+  | { t: 'progress'; bytes: number }
+  | { t: 'end'; sha256: string; bytes: number; rows: number }
+  | { t: 'error'; message: string; where?: string; hint?: string }
+  | { t: 'crash'; message: string; stack?: string };
+
+export interface ProducerIo {
+  emit: (m: ProducerMessage) => void;
+  /** Resolves when the consumer has room for more batches. */
+  room?: () => Promise<void> | void;
+  shouldStop?: () => boolean;
+}
+
+export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
+  const zone = new Zone(job.timezone);
+  let map: HeaderMap | null = null;
+  let conv: RowConverter | null = null;
+  const ids = new IdSet(job.expectedRows);
+  let rows = 0;
+  let sawProblem = false;
+  let values: Cell[] = [];
+  let lines: number[] = [];
+  let rejected: RejectedRow[] = [];
+
+  const flush = (): void => {
+    if (lines.length === 0 && rejected.length === 0) return;
+    io.emit({ t: 'rows', values, lines, rejected });
+    values = [];
+    lines = [];
+    rejected = [];
+  };
+
+  try {
+    const res = await readCsv({
+      file: job.file,
+      display: job.display,
+      encoding: job.encoding,
+      delimiter: job.delimiter,
+      room: () => {
+        flush();
+        return io.room?.();
+      },
+      shouldStop: io.shouldStop,
+      onProgress: (bytes) => io.emit({ t: 'progress', bytes }),
+      onMalformed: (line, raw, reason) => {
+        if (!map) {
+          throw new QaError(`the header line cannot be read: ${reason}`, { where: `${job.display} line ${line}` });
+        }
+        rows++;
+        sawProblem = true;
+        rejected.push({
+          line,
+          fields: null,
+          ...(job.keepRaw ? { text: raw } : {}),
+          problems: [{ line, column: '(row)', code: 'malformed_row', value: raw.slice(0, 40), extra: 0 }],
+        });
+      },
+      onRecord: (fields, line) => {
+        if (!map) {
+          if (RowConverter.isBlank(fields)) return; // blank lines before the header
+          map = mapHeader(job.kind, fields, job.aliases, job.display);
+          conv = new RowConverter(map, zone);
+          io.emit({
+            t: 'header',
+            found: map.found,
+            extras: map.extras.map((x) => x.name),
+            phoneColumns: map.schema.fields.flatMap((fd, i) => (fd.personal && map!.columnOf[i] !== -1 ? [map!.columnOf[i]!] : [])),
+          });
+          return;
+        }
+        if (RowConverter.isBlank(fields)) return;
+        rows++;
+        const idCol = map.columnOf[0]!;
+        const id = (fields[idCol] ?? '').trim();
+        const before = values.length;
+        let problems = conv!.convert(fields, values);
+        if (id !== '') {
+          const first = ids.add(id, line);
+          if (first !== 0) {
+            if (!problems) {
+              values.length = before; // take back the row just appended
+              problems = [];
+            }
+            problems.push({ column: map.schema.idField, bad: new Bad('duplicate_id', id, first) });
+          }
+        }
+        if (problems) {
+          sawProblem = true;
+          rejected.push({
+            line,
+            fields: job.keepRaw ? fields : null,
+            problems: problems.map((p) => ({ line, column: p.column, code: p.bad.code, value: p.bad.value, extra: p.bad.extra })),
+          });
+        } else if (sawProblem && job.stopRowsOnProblem) {
+          values.length = before; // nothing will be written: do not ship it
+        } else {
+          lines.push(line);
+        }
+        if (lines.length >= job.batchSize || rejected.length >= job.batchSize) flush();
+      },
+    });
+    if (!map) {
+      throw new QaError('the file is empty: no header row', {
+        where: job.display,
+        hint: 'an export with no rows still needs its header line',
+      });
+    }
+    flush();
+    io.emit({ t: 'end', sha256: res.sha256, bytes: res.bytes, rows });
+  } catch (e) {
+    if (e instanceof QaError) {
+      io.emit({ t: 'error', message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) });
+    } else {
+      const err = e as Error;
+      io.emit({ t: 'crash', message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) });
+    }
+  }
+}

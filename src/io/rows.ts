@@ -1,0 +1,242 @@
+/**
+ * Raw CSV fields → typed rows, or precise problems. The header is matched to
+ * canonical columns (case-insensitive, trimmed, by canonical name or alias);
+ * unknown columns are kept as JSON extras.
+ */
+import { QaError } from '../errors.js';
+import { KIND_SCHEMAS, type FieldDef, type Kind, type KindSchema } from '../core/kinds.js';
+import type { Zone } from '../core/time.js';
+import { Bad, parseBool, parseDuration, parseRecordType, parseScore, parseTimestamp } from './values.js';
+
+export interface HeaderMap {
+  schema: KindSchema;
+  /** For each schema field, the column index in the file, or -1. */
+  columnOf: Int32Array;
+  /** Columns kept as extras: their index and header text. */
+  extras: { index: number; name: string }[];
+  /** The header as found (trimmed), for messages. */
+  found: string[];
+  width: number;
+}
+
+function normalizeHeader(h: string): string {
+  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/**
+ * Match a header row. A missing required column is an error that lists what
+ * was found; two headers naming the same column is an error too.
+ */
+export function mapHeader(kind: Kind, header: readonly string[], extraAliases: Record<string, string[]> = {}, display = ''): HeaderMap {
+  const schema = KIND_SCHEMAS[kind];
+  const lookup = new Map<string, number>();
+  schema.fields.forEach((fd, i) => {
+    for (const name of [fd.name, ...fd.aliases, ...(extraAliases[fd.name] ?? [])]) lookup.set(normalizeHeader(name), i);
+  });
+  const columnOf = new Int32Array(schema.fields.length).fill(-1);
+  const extras: { index: number; name: string }[] = [];
+  const found = header.map((h) => h.replace(/^\uFEFF/, '').trim());
+  found.forEach((h, col) => {
+    const i = lookup.get(normalizeHeader(h));
+    if (i === undefined) {
+      if (h !== '') extras.push({ index: col, name: h });
+      else extras.push({ index: col, name: `column_${col + 1}` });
+      return;
+    }
+    const prev = columnOf[i]!;
+    if (prev !== -1) {
+      throw new QaError(`columns "${found[prev]}" and "${h}" both mean ${schema.fields[i]!.name}`, {
+        where: `${display} line 1`,
+        hint: 'remove one of them, or rename it so it is kept as an extra column',
+      });
+    }
+    columnOf[i] = col;
+  });
+  const missing = schema.fields.filter((fd, i) => fd.required && columnOf[i] === -1);
+  if (missing.length > 0) {
+    const names = missing.map((m) => `${m.name} (${m.aliases.join(', ')})`).join('; ');
+    const shown = found.slice(0, 25).map((h) => (h.length > 30 ? `${h.slice(0, 30)}…` : h));
+    const list = (shown.join(', ') || '(nothing)') + (found.length > shown.length ? `, … (${found.length} columns)` : '');
+    throw new QaError(`missing required column${missing.length > 1 ? 's' : ''} ${names}; found: ${list}`, {
+      where: `${display} line 1`,
+      hint: `is this a ${kind} export? Map other header names with columns.${kind}.<column> in qa.config.json`,
+    });
+  }
+  return { schema, columnOf, extras, found, width: header.length };
+}
+
+export interface CellProblem {
+  column: string;
+  bad: Bad;
+}
+
+function isBlankChar(c: number): boolean {
+  return c <= 32 || c === 0x3000 || c === 0xa0 || c === 0xfeff;
+}
+
+function clean(v: string | undefined): string {
+  if (v === undefined || v === '') return '';
+  // Trim only when needed: most cells have no surrounding blanks.
+  if (!isBlankChar(v.charCodeAt(0)) && !isBlankChar(v.charCodeAt(v.length - 1))) return v;
+  return v.replace(/^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/g, '');
+}
+
+export type Cell = string | number | null;
+
+/**
+ * Converts rows of one file. `convert` appends the typed values (schema order,
+ * then the extras JSON or null) to `out` and returns null, or returns the list
+ * of problems and appends nothing.
+ */
+export class RowConverter {
+  private readonly fields: readonly FieldDef[];
+  private readonly columnOf: Int32Array;
+  private readonly scratch: Cell[];
+
+  constructor(
+    private readonly map: HeaderMap,
+    private readonly zone: Zone,
+  ) {
+    this.fields = map.schema.fields;
+    this.columnOf = map.columnOf;
+    this.scratch = new Array<Cell>(this.fields.length + 1).fill(null);
+  }
+
+  /** Values per row: the schema fields plus the extras column. */
+  get width(): number {
+    return this.fields.length + 1;
+  }
+
+  /** True when every cell is blank (a spacer row, not data). */
+  static isBlank(fields: readonly string[]): boolean {
+    for (const f of fields) if (f !== '' && clean(f) !== '') return false;
+    return true;
+  }
+
+  convert(raw: readonly string[], out: Cell[]): CellProblem[] | null {
+    let problems: CellProblem[] | null = null;
+    if (raw.length !== this.map.width) {
+      // Excel often pads rows with empty trailing cells: harmless.
+      const tooMany = raw.length > this.map.width && raw.slice(this.map.width).every((f) => clean(f) === '');
+      if (!tooMany) problems = [{ column: '(row)', bad: new Bad('field_count', String(raw.length), this.map.width) }];
+    }
+    const vals = this.scratch;
+    const fields = this.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const col = this.columnOf[i]!;
+      const fd = fields[i]!;
+      const v = col === -1 ? '' : clean(raw[col]);
+      if (v === '') {
+        if (fd.required) (problems ??= []).push({ column: fd.name, bad: new Bad('required', '') });
+        vals[i] = null;
+        continue;
+      }
+      let r: Cell | Bad;
+      switch (fd.type) {
+        case 'text':
+          r = v;
+          break;
+        case 'timestamp':
+          r = parseTimestamp(v, this.zone);
+          break;
+        case 'bool':
+          r = parseBool(v);
+          break;
+        case 'duration':
+          r = parseDuration(v);
+          break;
+        case 'score':
+          r = parseScore(v);
+          break;
+        case 'record_type':
+          r = parseRecordType(v);
+          break;
+      }
+      if (r instanceof Bad) {
+        (problems ??= []).push({ column: fd.name, bad: r });
+        vals[i] = null;
+      } else {
+        vals[i] = r;
+      }
+    }
+    if (problems) return problems;
+    let extras: string | null = null;
+    if (this.map.extras.length > 0) {
+      let obj: Record<string, string> | null = null;
+      for (const x of this.map.extras) {
+        const v = clean(raw[x.index]);
+        if (v !== '') (obj ??= {})[x.name] = v;
+      }
+      if (obj) extras = JSON.stringify(obj);
+    }
+    for (let i = 0; i < fields.length; i++) out.push(vals[i]!);
+    out.push(extras);
+    return null;
+  }
+}
+
+/**
+ * Ids seen in one file, to name both lines of a duplicate. Stores a 64-bit
+ * hash (two independent 32-bit FNV-1a) and the line, in typed arrays, so a
+ * million ids cost ~24 MB instead of a Map of strings. Two different ids
+ * sharing all 64 bits (≈3·10⁻⁸ for a million rows) would be reported as a
+ * duplicate — a refusal, never a silent loss.
+ */
+export class IdSet {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private line: Int32Array;
+  private count = 0;
+
+  constructor(capacity = 1024) {
+    // Linear probing stays fast up to ~70 % load.
+    const size = 2 ** Math.ceil(Math.log2(Math.max(16, capacity / 0.7)));
+    this.hi = new Uint32Array(size);
+    this.lo = new Uint32Array(size);
+    this.line = new Int32Array(size);
+  }
+
+  /** Records `id` at `line`; returns the earlier line if it was seen, else 0. */
+  add(id: string, line: number): number {
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ id.length;
+    for (let i = 0; i < id.length; i++) {
+      const c = id.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+    }
+    h1 >>>= 0;
+    h2 >>>= 0;
+    const mask = this.hi.length - 1;
+    let slot = (h1 ^ (h2 >>> 7)) & mask;
+    for (;;) {
+      const at = this.line[slot]!;
+      if (at === 0) break;
+      if (this.hi[slot] === h1 && this.lo[slot] === h2) return at;
+      slot = (slot + 1) & mask;
+    }
+    this.hi[slot] = h1;
+    this.lo[slot] = h2;
+    this.line[slot] = line;
+    if (++this.count > this.hi.length * 0.7) this.grow();
+    return 0;
+  }
+
+  private grow(): void {
+    const { hi, lo, line } = this;
+    const size = hi.length * 2;
+    this.hi = new Uint32Array(size);
+    this.lo = new Uint32Array(size);
+    this.line = new Int32Array(size);
+    const mask = size - 1;
+    for (let i = 0; i < hi.length; i++) {
+      if (line[i] === 0) continue;
+      let slot = (hi[i]! ^ (lo[i]! >>> 7)) & mask;
+      while (this.line[slot] !== 0) slot = (slot + 1) & mask;
+      this.hi[slot] = hi[i]!;
+      this.lo[slot] = lo[i]!;
+      this.line[slot] = line[i]!;
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The `qa` program: commander definitions only. Each action lazy-imports its
+ * handler, so `qa --help` loads nothing but commander.
+ */
+import { createRequire } from 'node:module';
+import { Command, Option } from 'commander';
+import { makeContext, type Context, type GlobalOptions } from './context.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+type Handler = (ctx: Context, cmd: Command) => Promise<number> | number;
+
+/** Wrap a lazily-loaded handler: build the context from the global options, run, set the exit code. */
+function action(load: () => Promise<Handler>) {
+  return async (...args: unknown[]): Promise<void> => {
+    const cmd = args[args.length - 1] as Command;
+    const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
+    const handler = await load();
+    process.exitCode = await handler(ctx, cmd);
+  };
+}
+
+const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+
+export function buildProgram(): Command {
+  const program = new Command('qa');
+  program
+    .description(
+      'Service-quality supervision for the rental business: import the exports, draw the audit samples, record findings, track rectification, print the monthly KPI report.',
+    )
+    .version(pkg.version, '-V, --version')
+    .option('--db <path>', 'database file (default: $QA_DB, else ./qa.sqlite)')
+    .option('--config <path>', 'config file (default: $QA_CONFIG, else ./qa.config.json if present)')
+    .addOption(new Option('--lang <lang>', 'output language (default: from LANG/LC_ALL)').choices(['zh', 'en']))
+    .option('--json', 'print one JSON document on stdout (progress and warnings go to stderr)')
+    .option('--no-input', 'never prompt; fail with a usage error instead (also when CI is set)')
+    .option('--unmask', 'show phone numbers unmasked (the use is written to the audit log)')
+    .showSuggestionAfterError()
+    .configureOutput({
+      outputError: (str, write) => write(`qa: ${str.replace(/^error: /, 'error: ')}`),
+    })
+    .showHelpAfterError('hint: add --help for usage and examples')
+    .addHelpText(
+      'after',
+      examples([
+        'qa import records exports/records-2026-10.csv',
+        'qa import calls exports/calls.csv --json',
+        'qa config show',
+        '',
+        'Exit codes: 0 ok, 1 failure (bad data, I/O), 2 usage error,',
+        '            3 a KPI missed its target (--check), 70 internal error, 130 interrupted',
+      ]),
+    );
+
+  program
+    .command('import')
+    .description('import CSV exports into the database (records, calls, complaints, surveys)')
+    .argument('<kind>', 'records | calls | complaints | surveys')
+    .argument('[files...]', 'CSV files; - reads stdin')
+    .option('--encoding <name>', 'force the encoding: utf8 or gb18030 (default: detected)')
+    .option('--delimiter <char>', 'field delimiter: , ; | or tab (default: ,)')
+    .option('--skip-invalid', 'import the valid rows and keep each rejected row in the database')
+    .option('--rejects <file>', 'write every rejected row and its problems to this CSV file')
+    .addHelpText(
+      'after',
+      examples([
+        'qa import records exports/records-2026-10-21.csv',
+        'qa import calls calls-w42.csv --encoding gb18030',
+        'qa import complaints complaints.csv --skip-invalid --rejects rejects.csv',
+        'cat surveys.csv | qa import surveys - --json',
+        '',
+        'All-or-nothing by default: one invalid row and nothing from that file is written.',
+        'Importing the same file again changes nothing; changed rows are updated.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runImport } = await import('./commands/import.js');
+        return (ctx, cmd) => runImport(ctx, cmd.processedArgs[0] as string, (cmd.processedArgs[1] as string[]) ?? [], cmd.opts());
+      }),
+    );
+
+  program
+    .command('imports')
+    .description('list past imports: file, sha256, counts, time')
+    .option('--limit <n>', 'how many, newest first', '20')
+    .addHelpText('after', examples(['qa imports', 'qa imports --limit 5 --json']))
+    .action(
+      action(async () => {
+        const { runImports } = await import('./commands/imports.js');
+        return (ctx, cmd) => runImports(ctx, cmd.opts());
+      }),
+    );
+
+  program
+    .command('rejects')
+    .description('show rows rejected by imports with --skip-invalid')
+    .option('--import <id>', 'only this import (see qa imports)')
+    .option('--limit <n>', 'how many, newest first', '50')
+    .addHelpText('after', examples(['qa rejects', 'qa rejects --import 12 --json']))
+    .action(
+      action(async () => {
+        const { runRejects } = await import('./commands/imports.js');
+        return (ctx, cmd) => runRejects(ctx, cmd.opts());
+      }),
+    );
+
+  const config = program.command('config').description('show the configuration in force');
+  config
+    .command('show')
+    .description('print the effective config (defaults overridden by the config file)')
+    .addHelpText('after', examples(['qa config show', 'qa --config team.json config show --json']))
+    .action(
+      action(async () => {
+        const { runConfigShow } = await import('./commands/config.js');
+        return (ctx) => runConfigShow(ctx);
+      }),
+    );
+
+  return program;
+}
+
