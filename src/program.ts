@@ -105,6 +105,59 @@ export function buildProgram(): Command {
       }),
     );
 
+  const sample = program
+    .command('sample')
+    .description("draw today's audit sample: top up last month-to-date to 20 % per record type, draw 50 calls per complete week")
+    .option('--date <YYYY-MM-DD>', 'run as if today were this date (default: today)')
+    .option('--seed <seed>', 'rank with this seed instead of the database seed (recorded in the receipt)')
+    .option('--month <YYYY-MM>', 'top up this whole month of records (for exports that arrive very late)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa sample                      # every morning',
+        'qa sample --date 2026-11-01    # the run on the 1st closes October',
+        'qa sample --month 2026-09      # late September exports arrived',
+        'qa sample --json               # for cron',
+        '',
+        'A run on D tops up the month of D-1 (records of D itself wait for tomorrow):',
+        'in every record_type, sampled >= ceil(rate x population). Every complete ISO',
+        'week before D without a call draw gets min(50, eligible) calls, spread evenly',
+        'over agents. Rank = sha256("<seed>:<kind>:<id>"); the lowest ranks win.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runSample } = await import('./commands/sample.js');
+        return (ctx, cmd) => runSample(ctx, cmd.opts());
+      }),
+    );
+  sample
+    .command('list')
+    .description('print the worklist: items drawn for a month (records) and its weeks (calls)')
+    .option('--month <YYYY-MM>', 'the month (default: the month being sampled now)')
+    .option('--pending', 'only items not fully reviewed yet')
+    .option('--format <format>', 'table, json or csv (default: table; json with --json)')
+    .addHelpText('after', examples(['qa sample list --pending', 'qa sample list --month 2026-10 --format csv > worklist.csv']))
+    .action(
+      action(async () => {
+        const { runSampleList } = await import('./commands/sample.js');
+        // `--month` is also an option of `sample` itself, and commander hands
+        // it to the parent: read it with the parent's options.
+        return (ctx, cmd) => runSampleList(ctx, cmd.optsWithGlobals());
+      }),
+    );
+  sample
+    .command('verify')
+    .description('recompute a run from the database and compare it with its receipt (exit 1 if they differ)')
+    .argument('<run-id>', 'a run id printed by qa sample')
+    .addHelpText('after', examples(['qa sample verify 17', 'qa sample verify 17 --json']))
+    .action(
+      action(async () => {
+        const { runSampleVerify } = await import('./commands/sample.js');
+        return (ctx, cmd) => runSampleVerify(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+
   const config = program.command('config').description('show the configuration in force');
   config
     .command('show')

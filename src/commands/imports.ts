@@ -3,6 +3,7 @@
  */
 import type { Context } from '../context.js';
 import { listImports, listRejects } from '../db/imports.js';
+import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
@@ -69,6 +70,7 @@ export function runRejects(ctx: Context, opts: { import?: string; limit?: string
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const rows = listRejects(db, importId, limit).map((r) => ({ ...r, raw: maskRaw(r.raw, ctx.unmask) }));
+    if (ctx.unmask && rows.length > 0) logUnmask(db, `rejects${importId === null ? '' : ` --import ${importId}`}`, rows.length);
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return EXIT.ok;

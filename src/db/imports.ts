@@ -2,7 +2,7 @@
  * SQL for imports: the upsert per kind, rejected rows and the import record.
  * One ImportWriter per file; it owns that file's transaction.
  */
-import os from 'node:os';
+import { currentUser } from '../core/actor.js';
 import { KIND_SCHEMAS, type Kind } from '../core/kinds.js';
 import { rankOf } from '../core/rank.js';
 import type { Cell } from '../io/rows.js';
@@ -36,14 +36,6 @@ export interface ImportRow {
   user: string | null;
 }
 
-function currentUser(): string {
-  try {
-    return os.userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
 /** Rows per multi-row INSERT: one statement step per 50 rows halves the binding overhead. */
 const ROWS_PER_STATEMENT = 50;
 
@@ -70,7 +62,7 @@ export class ImportWriter {
     this.ranked = schema.ranked;
     const data = [...schema.fields.map((f) => f.name), 'extras'];
     const bound = [...data, ...(this.ranked ? ['rank'] : []), 'line'];
-    const cols = [...bound, 'import_id'];
+    const cols = [...bound, 'first_import_id', 'import_id'];
     this.width = data.length;
     this.perRow = bound.length;
     this.args = new Array<Cell>(this.perRow * ROWS_PER_STATEMENT);
@@ -78,10 +70,11 @@ export class ImportWriter {
     const content = data.filter((c) => c !== id);
     // Update only when the content changed (re-exports fill in completed_at
     // later); an identical row is left alone, provenance included.
-    // import_id is the same for the whole file: inlined (an integer we made), not bound per row.
+    // The import id is the same for the whole file: inlined (an integer we
+    // made), not bound per row. rank and first_import_id never change.
     this.sqlFor = (rows) =>
-      `INSERT INTO ${schema.table} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${bound.map(() => '?').join(', ')}, ${this.importId})`).join(', ')}
-       ON CONFLICT (${id}) DO UPDATE SET ${cols.filter((c) => c !== id && c !== 'rank').map((c) => `${c} = excluded.${c}`).join(', ')}
+      `INSERT INTO ${schema.table} (${cols.join(', ')}) VALUES ${Array.from({ length: rows }, () => `(${bound.map(() => '?').join(', ')}, ${this.importId}, ${this.importId})`).join(', ')}
+       ON CONFLICT (${id}) DO UPDATE SET ${cols.filter((c) => c !== id && c !== 'rank' && c !== 'first_import_id').map((c) => `${c} = excluded.${c}`).join(', ')}
        WHERE ${content.map((c) => `${c} IS NOT excluded.${c}`).join(' OR ')}`;
     this.rejectStmt = db.prepare('INSERT INTO rejects (import_id, line, raw, reason) VALUES (?, ?, ?, ?)');
     this.countStmt = db.prepare(`SELECT count(*) AS n FROM ${schema.table}`).pluck();

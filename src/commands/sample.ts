@@ -1,0 +1,123 @@
+/**
+ * `qa sample`, `qa sample list`, `qa sample verify` (SPEC §3).
+ */
+import type { Context } from '../context.js';
+import { drawSample } from '../app/sample.js';
+import { verifyRun } from '../app/verify.js';
+import { maskPhone } from '../core/mask.js';
+import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
+import { addDays, isoWeekMonday, isoWeekOfDate, isValidDate, isValidMonth, monthOfDate, nextMonth, Zone } from '../core/time.js';
+import { metaGet, openDb, resolveDbPath } from '../db/open.js';
+import { SampleStore, worklist, worklistCount, type WorkItem } from '../db/sampling.js';
+import { EXIT, UsageError } from '../errors.js';
+import { toExcelCsv } from '../render/csv.js';
+import { renderSampleResult, renderVerify, renderWorklist } from '../render/sample.js';
+import { makeChalk } from '../render/term.js';
+import { logUnmask } from '../db/audit.js';
+
+export function parseDateOption(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isValidDate(v)) throw new UsageError(`${flag} must be a date like 2026-10-21, got "${v}"`);
+  return v;
+}
+
+export function parseMonthOption(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isValidMonth(v)) throw new UsageError(`${flag} must be a month like 2026-10, got "${v}"`);
+  return v;
+}
+
+function today(ctx: Context, zone: Zone): string {
+  return zone.dateOf(ctx.now().getTime());
+}
+
+export function runSample(ctx: Context, opts: { date?: string; seed?: string; month?: string }): number {
+  const date = parseDateOption('--date', opts.date);
+  const month = parseMonthOption('--month', opts.month);
+  if (opts.seed !== undefined && (opts.seed.trim() === '' || opts.seed.length > 200)) {
+    throw new UsageError('--seed must be a non-empty text of at most 200 characters');
+  }
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
+  try {
+    const dbSeed = metaGet(db, 'seed')!;
+    const result = drawSample(new SampleStore(db), {
+      date: date ?? today(ctx, zone),
+      seed: opts.seed ?? dbSeed,
+      dbSeed,
+      ...(month ? { month } : {}),
+      config,
+      zone,
+      now: ctx.now().getTime(),
+    });
+    if (ctx.json) {
+      ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      // The day's worklist: the month being sampled and the call weeks of this date, drawn now or before.
+      const pending = worklistCount(db, result.records.month, callWeeksFor(result.date));
+      ctx.streams.stdout.write(renderSampleResult(result, pending, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    }
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+/** Weeks whose Monday falls in a month: the call weeks that belong to it. */
+function weeksOfMonth(month: string): string[] {
+  const out: string[] = [];
+  let week = isoWeekOfDate(`${month}-01`);
+  for (;;) {
+    const monday = isoWeekMonday(week);
+    if (monday >= `${nextMonth(month)}-01`) break;
+    if (monthOfDate(monday) === month) out.push(week);
+    week = isoWeekOfDate(addDays(monday, 7));
+  }
+  return out;
+}
+
+export function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string }): number {
+  const month = parseMonthOption('--month', opts.month);
+  const format = opts.format ?? (ctx.json ? 'json' : 'table');
+  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`);
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const m = month ?? recordMonthFor(today(ctx, zone));
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    let items: (WorkItem & { status: string })[] = worklist(db, m, weeksOfMonth(m)).map((i) => ({ ...i, status: 'pending' }));
+    if (opts.pending) items = items.filter((i) => i.status === 'pending');
+    const shown = items.map((i) => ({
+      ...i,
+      at: i.at === null ? null : zone.iso(i.at),
+      customer_phone: ctx.unmask ? i.customer_phone : maskPhone(i.customer_phone),
+    }));
+    if (ctx.unmask) logUnmask(db, `sample list --month ${m}`, shown.filter((i) => i.customer_phone).length);
+    const { stdout } = ctx.streams;
+    if (format === 'json') {
+      stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    } else if (format === 'csv') {
+      const head = ['kind', 'item_id', 'period', 'stratum', 'run_id', 'drawn_on', 'at', 'department', 'staff_id', 'customer_phone', 'duration_seconds', 'recording_ref', 'status'] as const;
+      stdout.write(toExcelCsv([...head], shown.map((i) => head.map((h) => i[h]))));
+    } else {
+      stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY)));
+    }
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+export function runSampleVerify(ctx: Context, runArg: string): number {
+  if (!/^\d+$/.test(runArg)) throw new UsageError(`the run id must be a number, got "${runArg}"`);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const result = verifyRun(new SampleStore(db), Number(runArg), metaGet(db, 'seed')!);
+    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else ctx.streams.stdout.write(renderVerify(result, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    return result.ok ? EXIT.ok : EXIT.failure;
+  } finally {
+    db.close();
+  }
+}

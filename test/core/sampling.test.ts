@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { allocateCalls, byRank, callWeeksFor, digestPart, lowest, planStrata, populationDigest, quotaOf, recordMonthFor, type Ranked } from '../../src/core/sampling.js';
+import { rankOf } from '../../src/core/rank.js';
+import crypto from 'node:crypto';
+
+describe('quotaOf: ceil(rate × N) without floating-point surprises', () => {
+  it.each([
+    [0.2, 0, 0],
+    [0.2, 1, 1],
+    [0.2, 5, 1],
+    [0.2, 6, 2],
+    [0.2, 15, 3], // 0.2 * 15 = 3.0000000000000004 in IEEE doubles
+    [0.2, 35, 7],
+    [0.3, 10, 3],
+    [0.1, 30, 3],
+    [1, 7, 7],
+  ])('rate %f of %i → %i', (rate, n, q) => expect(quotaOf(rate, n)).toBe(q));
+});
+
+describe('rank', () => {
+  it('is the first 48 bits of sha256("<seed>:<kind>:<id>") — recomputable by anyone', () => {
+    const hex = crypto.createHash('sha256').update('abc:records:SR-1').digest('hex');
+    expect(rankOf('abc', 'records', 'SR-1')).toBe(parseInt(hex.slice(0, 12), 16));
+  });
+  it('depends on seed, kind and id', () => {
+    const r = rankOf('s', 'records', 'X');
+    expect(rankOf('t', 'records', 'X')).not.toBe(r);
+    expect(rankOf('s', 'calls', 'X')).not.toBe(r);
+    expect(rankOf('s', 'records', 'Y')).not.toBe(r);
+  });
+});
+
+describe('planStrata and lowest', () => {
+  it('tops each stratum up to its quota, never below what was drawn', () => {
+    expect(planStrata([{ stratum: 'a', population: 15, before: 1 }, { stratum: 'b', population: 10, before: 5 }], 0.2)).toEqual([
+      { stratum: 'a', population: 15, before: 1, target: 3, need: 2 },
+      { stratum: 'b', population: 10, before: 5, target: 2, need: 0 },
+    ]);
+  });
+  it('takes the lowest (rank, id), skipping excluded ids', () => {
+    const items: Ranked[] = [
+      { id: 'c', rank: 5 },
+      { id: 'a', rank: 1 },
+      { id: 'b', rank: 1 },
+      { id: 'd', rank: 0 },
+    ];
+    expect(lowest(items, 2).map((x) => x.id)).toEqual(['d', 'a']);
+    expect(lowest(items, 2, new Set(['d'])).map((x) => x.id)).toEqual(['a', 'b']);
+    expect(lowest(items, 0)).toEqual([]);
+  });
+});
+
+describe('allocateCalls (water filling over agents)', () => {
+  const calls = (agent: string, n: number): Ranked[] => Array.from({ length: n }, (_, i) => ({ id: `${agent}-${i}`, rank: rankOf('seed', 'calls', `${agent}-${i}`) })).sort(byRank);
+  const count = (plan: ReturnType<typeof allocateCalls>): Record<string, number> => Object.fromEntries(plan.map((p) => [p.agent, p.drawn.length]));
+
+  it('splits evenly; the remainder goes to agents whose next call ranks lowest', () => {
+    const by = new Map([['A', calls('A', 40)], ['B', calls('B', 40)], ['C', calls('C', 40)]]);
+    const c = count(allocateCalls(by, 50));
+    expect(Object.values(c).reduce((a, b) => a + b)).toBe(50);
+    expect(Object.values(c).sort()).toEqual([16, 17, 17]);
+  });
+
+  it('an agent with few calls gives all of them; the rest share its places', () => {
+    const by = new Map([['A', calls('A', 3)], ['B', calls('B', 40)], ['C', calls('C', 40)]]);
+    expect(count(allocateCalls(by, 50))).toEqual({ A: 3, B: expect.any(Number), C: expect.any(Number) });
+    const c = count(allocateCalls(by, 50));
+    expect(c.B! + c.C!).toBe(47);
+    expect(Math.abs(c.B! - c.C!)).toBeLessThanOrEqual(1);
+  });
+
+  it('takes the whole population when it is smaller than the quota', () => {
+    const by = new Map([['A', calls('A', 10)], ['B', calls('B', 5)]]);
+    expect(count(allocateCalls(by, 50))).toEqual({ A: 10, B: 5 });
+  });
+
+  it('each agent gets its lowest-ranked calls', () => {
+    const by = new Map([['A', calls('A', 10)]]);
+    expect(allocateCalls(by, 3)[0]!.drawn).toEqual(by.get('A')!.slice(0, 3));
+  });
+});
+
+describe('periods', () => {
+  it('the run on D works on the month of D − 1', () => {
+    expect(recordMonthFor('2026-10-21')).toBe('2026-10');
+    expect(recordMonthFor('2026-11-01')).toBe('2026-10');
+    expect(recordMonthFor('2027-01-01')).toBe('2026-12');
+  });
+  it('call weeks: complete ISO weeks before D overlapping the last 35 days', () => {
+    // 2026-10-21 is a Wednesday: W42 (Oct 12–18) is the last complete week.
+    expect(callWeeksFor('2026-10-21')).toEqual(['2026-W38', '2026-W39', '2026-W40', '2026-W41', '2026-W42']);
+    // On a Monday the week that ended yesterday is complete.
+    expect(callWeeksFor('2026-10-19').at(-1)).toBe('2026-W42');
+    // On a Sunday the current week is not complete yet.
+    expect(callWeeksFor('2026-10-18').at(-1)).toBe('2026-W41');
+  });
+});
+
+describe('population digest', () => {
+  it('does not depend on order and changes with any member or stratum', () => {
+    const a = populationDigest([digestPart('consult', [1, 2, 3]), digestPart('repair', [9])]);
+    expect(populationDigest([digestPart('repair', [9]), digestPart('consult', [3, 1, 2])])).toBe(a);
+    expect(populationDigest([digestPart('consult', [1, 2, 4]), digestPart('repair', [9])])).not.toBe(a);
+    expect(populationDigest([digestPart('consult', [1, 2]), digestPart('repair', [9, 3])])).not.toBe(a);
+  });
+});
