@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from './errors.js';
 import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
+import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
 
 export interface SamplingConfig {
   /** Share of each month's records, per record_type stratum (000 §三(二): ≥ 20 %). */
@@ -17,24 +18,33 @@ export interface SamplingConfig {
   minCallSeconds: number;
 }
 
+export interface RectificationConfig {
+  /** Due date = found + days (seed 000 闭环管理: a deadline for every problem). */
+  days: number;
+  /** Owner department of a call's rectification (calls carry no department). */
+  callDepartment: string;
+}
+
 export interface Config {
   timezone: string;
   sampling: SamplingConfig;
-  rectification: { days: number };
+  rectification: RectificationConfig;
   /** Extra header aliases: columns.<kind>.<canonical> = ["别名", ...]. */
   columns: Partial<Record<Kind, Record<string, string[]>>>;
   calendar: { files: string[] };
-  /** Free-form sections owned by later features (checklists, kpis); validated there. */
-  checklists?: unknown;
+  /** The checklists in force: defaults with the config's replacements applied. */
+  checklists: Checklists;
+  /** KPI target overrides (validated by the report). */
   kpis?: unknown;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
   timezone: 'Asia/Shanghai',
   sampling: { recordRate: 0.2, callsPerWeek: 50, minCallSeconds: 30 },
-  rectification: { days: 7 },
+  rectification: { days: 7, callDepartment: '客服部' },
   columns: {},
   calendar: { files: [] },
+  checklists: DEFAULT_CHECKLISTS,
 }) as Config;
 
 export interface LoadedConfig {
@@ -99,6 +109,11 @@ function timezone(v: unknown): string {
   return v;
 }
 
+function nonEmpty(v: unknown): string {
+  if (typeof v !== 'string' || v.trim() === '') throw new Error('must be a non-empty string');
+  return v.trim();
+}
+
 function stringList(v: unknown): string[] {
   const list = typeof v === 'string' ? [v] : v;
   if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && s.trim() !== '')) {
@@ -154,8 +169,9 @@ export function validateConfig(raw: unknown, file?: string): Config {
       case 'rectification': {
         const r = object(v, 'rectification', file);
         for (const [rk, rv] of Object.entries(r)) {
-          if (rk !== 'days') fail(`rectification.${rk}`, `unknown key${suggest(rk, ['days'])}`, file);
-          out.rectification.days = run('rectification.days', num(1, 365, { integer: true }), rv);
+          if (rk === 'days') out.rectification.days = run('rectification.days', num(1, 365, { integer: true }), rv);
+          else if (rk === 'callDepartment') out.rectification.callDepartment = run('rectification.callDepartment', nonEmpty, rv);
+          else fail(`rectification.${rk}`, `unknown key${suggest(rk, ['days', 'callDepartment'])}`, file);
         }
         break;
       }
@@ -183,8 +199,14 @@ export function validateConfig(raw: unknown, file?: string): Config {
         break;
       }
       case 'checklists':
+        try {
+          out.checklists = resolveChecklists(v);
+        } catch (e) {
+          throw new UsageError(`config key ${(e as Error).message}`, file ? { where: file } : {});
+        }
+        break;
       case 'kpis':
-        out[k] = v;
+        out.kpis = v;
         break;
       default:
         fail(k, `unknown key${suggest(k, topKeys.filter((t) => t !== '$schema'))}`, file);

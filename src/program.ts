@@ -158,6 +158,143 @@ export function buildProgram(): Command {
       }),
     );
 
+  program
+    .command('review')
+    .description('review the pending worklist with prompts: pass / fail / n.a. per check, a note for each fail')
+    .option('--item <id>', 'review this one item (record or call id)')
+    .option('--kind <kind>', 'records or calls, when an id is both')
+    .option('--auditor <name>', 'who is reviewing (default: $QA_USER or the login name)')
+    .option('--unsampled <reason>', 'review an item that is not in any sample (flagged in reports)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa review                          # walk everything pending, oldest draw first',
+        'qa review --item SR-202610-00042',
+        '',
+        'Keys: p pass · f fail (asks for a note) · n not applicable · k skip the item · s save and stop.',
+        'Every answer is saved at once: stop any time and run qa review again to carry on.',
+        'Needs a terminal; scripts use qa finding add / qa finding import.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runReview } = await import('./commands/review.js');
+        return (ctx, cmd) => runReview(ctx, cmd.opts());
+      }),
+    );
+
+  const finding = program.command('finding').description('record review answers without prompts (for scripts)');
+  finding
+    .command('add')
+    .description('record one answer for one check of one item; a fail opens a rectification')
+    .option('--item <id>', 'the record or call id')
+    .option('--check <code>', 'the check code (qa checklist show)')
+    .option('--result <result>', 'pass, fail or na')
+    .option('--note <text>', 'what was wrong (required for fail)')
+    .option('--auditor <name>', 'who found it (default: $QA_USER or the login name)')
+    .option('--kind <kind>', 'records or calls, when an id is both')
+    .option('--unsampled <reason>', 'the item is not in any sample: why it is reviewed anyway')
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding add --item SR-202610-00042 --check polite --result pass',
+        'qa finding add --item C-202610-00017 --check identity_check --result fail --note "discussed the order before checking identity"',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runFindingAdd } = await import('./commands/finding.js');
+        return (ctx, cmd) => runFindingAdd(ctx, cmd.opts());
+      }),
+    );
+  finding
+    .command('import')
+    .description('record many answers from a CSV (item, check, result, note, auditor, kind, unsampled) — all or nothing')
+    .argument('<file>', 'the CSV file')
+    .addHelpText('after', examples(['qa finding import reviews-2026-10-21.csv', 'qa finding import answers.csv --json']))
+    .action(
+      action(async () => {
+        const { runFindingImport } = await import('./commands/finding.js');
+        return (ctx, cmd) => runFindingImport(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+
+  const rectify = program.command('rectify').description('the rectification closed loop: open → analysed → planned → done → verified');
+  rectify
+    .command('list')
+    .description('list rectifications (due date, owner, state)')
+    .option('--overdue', 'only those past their due date and not done/verified')
+    .option('--dept <department>', 'only this owner department')
+    .option('--state <states>', 'only these states (comma-separated)')
+    .addHelpText('after', examples(['qa rectify list --overdue', 'qa rectify list --dept 技术部 --state open,analysed --json']))
+    .action(
+      action(async () => {
+        const { runRectifyList } = await import('./commands/rectify.js');
+        return (ctx, cmd) => runRectifyList(ctx, cmd.opts());
+      }),
+    );
+  rectify
+    .command('show')
+    .description('one rectification with its finding and full history')
+    .argument('<id>', 'rectification id')
+    .addHelpText('after', examples(['qa rectify show 12']))
+    .action(
+      action(async () => {
+        const { runRectifyShow } = await import('./commands/rectify.js');
+        return (ctx, cmd) => runRectifyShow(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+  rectify
+    .command('update')
+    .description('move a rectification one step, with its text (cause, measures, evidence, verification result)')
+    .argument('<id>', 'rectification id')
+    .option('--to <state>', 'analysed | planned | done | verified (planned from done = verification failed)')
+    .option('--note <text>', 'the cause / measures / evidence / verification result for this step')
+    .option('--due <YYYY-MM-DD>', 'a new due date (with planned)')
+    .option('--by <name>', 'who takes the step (default: $QA_USER or the login name); the verifier must not be the owner')
+    .addHelpText(
+      'after',
+      examples([
+        'qa rectify update 12 --to analysed --note "new staff, not trained on the script"',
+        'qa rectify update 12 --to planned --note "training on 10-28, script card at every desk" --due 2026-11-05',
+        'qa rectify update 12 --to done --note "training record TR-1028, signed"',
+        'qa rectify update 12 --to verified --by zhang.wei --note "5 follow-up calls checked: all compliant"',
+        'qa rectify update 12 --to planned --by zhang.wei --note "2 of 5 calls still missing the greeting"   # verification failed',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runRectifyUpdate } = await import('./commands/rectify.js');
+        return (ctx, cmd) => runRectifyUpdate(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+
+  const checklist = program.command('checklist').description('the audit checklists in force');
+  checklist
+    .command('show')
+    .description('print the checklists (defaults, replaced or extended by the config)')
+    .argument('[kind]', 'consult | contract | delivery | repair | return | call')
+    .addHelpText('after', examples(['qa checklist show', 'qa checklist show call --json']))
+    .action(
+      action(async () => {
+        const { runChecklistShow } = await import('./commands/checklist.js');
+        return (ctx, cmd) => runChecklistShow(ctx, cmd.processedArgs[0] as string | undefined);
+      }),
+    );
+
+  program
+    .command('log')
+    .description('the audit log: every change to findings and rectifications, and every --unmask')
+    .option('--since <date>', 'from this date (YYYY-MM-DD, local) or ISO timestamp')
+    .option('--limit <n>', 'how many, newest first', '200')
+    .addHelpText('after', examples(['qa log --since 2026-10-01', 'qa log --json']))
+    .action(
+      action(async () => {
+        const { runLog } = await import('./commands/log.js');
+        return (ctx, cmd) => runLog(ctx, cmd.opts());
+      }),
+    );
+
   const config = program.command('config').description('show the configuration in force');
   config
     .command('show')

@@ -8,7 +8,7 @@ import { maskPhone } from '../core/mask.js';
 import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, isValidDate, isValidMonth, monthOfDate, nextMonth, Zone } from '../core/time.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
-import { SampleStore, worklist, worklistCount, type WorkItem } from '../db/sampling.js';
+import { isPending, pendingCount, SampleStore, worklist } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
 import { toExcelCsv } from '../render/csv.js';
 import { renderSampleResult, renderVerify, renderWorklist } from '../render/sample.js';
@@ -55,7 +55,7 @@ export function runSample(ctx: Context, opts: { date?: string; seed?: string; mo
       ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       // The day's worklist: the month being sampled and the call weeks of this date, drawn now or before.
-      const pending = worklistCount(db, result.records.month, callWeeksFor(result.date));
+      const pending = pendingCount(db, result.records.month, callWeeksFor(result.date));
       ctx.streams.stdout.write(renderSampleResult(result, pending, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
     }
     return EXIT.ok;
@@ -86,22 +86,24 @@ export function runSampleList(ctx: Context, opts: { month?: string; pending?: bo
   const m = month ?? recordMonthFor(today(ctx, zone));
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    let items: (WorkItem & { status: string })[] = worklist(db, m, weeksOfMonth(m)).map((i) => ({ ...i, status: 'pending' }));
-    if (opts.pending) items = items.filter((i) => i.status === 'pending');
-    const shown = items.map((i) => ({
+    const items = worklist(db, m, weeksOfMonth(m), !!opts.pending);
+    const shown = items.map(({ answered, checks_total, failed, ...i }) => ({
       ...i,
       at: i.at === null ? null : zone.iso(i.at),
       customer_phone: ctx.unmask ? i.customer_phone : maskPhone(i.customer_phone),
+      status: isPending({ answered, checks_total }) ? (answered > 0 ? 'in_progress' : 'pending') : failed > 0 ? 'failed' : 'passed',
+      answered,
+      checks: checks_total,
     }));
     if (ctx.unmask) logUnmask(db, `sample list --month ${m}`, shown.filter((i) => i.customer_phone).length);
     const { stdout } = ctx.streams;
     if (format === 'json') {
       stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     } else if (format === 'csv') {
-      const head = ['kind', 'item_id', 'period', 'stratum', 'run_id', 'drawn_on', 'at', 'department', 'staff_id', 'customer_phone', 'duration_seconds', 'recording_ref', 'status'] as const;
+      const head = ['kind', 'item_id', 'period', 'stratum', 'run_id', 'drawn_on', 'at', 'department', 'staff_id', 'customer_phone', 'duration_seconds', 'recording_ref', 'status', 'answered', 'checks'] as const;
       stdout.write(toExcelCsv([...head], shown.map((i) => head.map((h) => i[h]))));
     } else {
-      stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY)));
+      stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY), !!opts.pending));
     }
     return EXIT.ok;
   } finally {

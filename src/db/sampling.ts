@@ -323,36 +323,62 @@ export interface WorkItem {
   customer_phone: string | null;
   duration_seconds: number | null;
   recording_ref: string | null;
+  /** Checks answered and the size of the review's checklist (0/0 before the review starts). */
+  answered: number;
+  checks_total: number;
+  failed: number;
 }
 
-/** Drawn items of a records month and of call weeks: how many in all. */
-export function worklistCount(db: Db, month: string, weeks: readonly string[]): number {
-  const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";
-  return db
-    .prepare(
-      `SELECT count(*) FROM sample_items
-       WHERE (kind = 'records' AND period = ?) OR (kind = 'calls' AND period IN (${weekList}))`,
-    )
-    .pluck()
-    .get(month, ...weeks) as number;
+const WORKLIST_SQL = `
+  SELECT s.kind, s.item_id, s.period, s.stratum, s.run_id, r.run_date AS drawn_on,
+         coalesce(rec.occurred_at, c.started_at) AS at,
+         rec.department, coalesce(rec.staff_id, c.agent_id) AS staff_id,
+         coalesce(rec.customer_phone, c.customer_phone) AS customer_phone,
+         c.duration_seconds, c.recording_ref,
+         coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id), 0) AS answered,
+         coalesce(v.checks_total, 0) AS checks_total,
+         coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id AND f.result = 'fail'), 0) AS failed
+  FROM sample_items s
+  JOIN sample_runs r ON r.id = s.run_id
+  LEFT JOIN records rec ON s.kind = 'records' AND rec.record_id = s.item_id
+  LEFT JOIN calls c ON s.kind = 'calls' AND c.call_id = s.item_id
+  LEFT JOIN reviews v ON v.kind = s.kind AND v.item_id = s.item_id`;
+
+/** Pending = not every check of the item's checklist answered yet. */
+export function isPending(i: Pick<WorkItem, 'answered' | 'checks_total'>): boolean {
+  return i.checks_total === 0 || i.answered < i.checks_total;
 }
 
 /** The worklist: drawn items of a records month and of call weeks, with what an auditor needs to find them. */
-export function worklist(db: Db, month: string, weeks: readonly string[]): WorkItem[] {
+export function worklist(db: Db, month: string, weeks: readonly string[], pendingOnly = false): WorkItem[] {
   const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";
   return db
     .prepare(
-      `SELECT s.kind, s.item_id, s.period, s.stratum, s.run_id, r.run_date AS drawn_on,
-              coalesce(rec.occurred_at, c.started_at) AS at,
-              rec.department, coalesce(rec.staff_id, c.agent_id) AS staff_id,
-              coalesce(rec.customer_phone, c.customer_phone) AS customer_phone,
-              c.duration_seconds, c.recording_ref
-       FROM sample_items s
-       JOIN sample_runs r ON r.id = s.run_id
-       LEFT JOIN records rec ON s.kind = 'records' AND rec.record_id = s.item_id
-       LEFT JOIN calls c ON s.kind = 'calls' AND c.call_id = s.item_id
-       WHERE (s.kind = 'records' AND s.period = ?) OR (s.kind = 'calls' AND s.period IN (${weekList}))
-       ORDER BY s.kind DESC, s.period, s.stratum, at, s.item_id`,
+      `SELECT * FROM (${WORKLIST_SQL}
+         WHERE (s.kind = 'records' AND s.period = ?) OR (s.kind = 'calls' AND s.period IN (${weekList})))
+       ${pendingOnly ? 'WHERE checks_total = 0 OR answered < checks_total' : ''}
+       ORDER BY kind DESC, period, stratum, at, item_id`,
     )
     .all(month, ...weeks) as WorkItem[];
+}
+
+/** Every pending item of every sample, oldest draw first (what `qa review` walks). */
+export function pendingItems(db: Db, limit = 100_000): WorkItem[] {
+  return db
+    .prepare(`SELECT * FROM (${WORKLIST_SQL}) WHERE checks_total = 0 OR answered < checks_total ORDER BY drawn_on, run_id, kind DESC, at, item_id LIMIT ?`)
+    .all(limit) as WorkItem[];
+}
+
+/** How many drawn items of a records month and of call weeks are still pending. */
+export function pendingCount(db: Db, month: string, weeks: readonly string[]): number {
+  const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";
+  return db
+    .prepare(
+      `SELECT count(*) FROM sample_items s
+       LEFT JOIN reviews v ON v.kind = s.kind AND v.item_id = s.item_id
+       WHERE ((s.kind = 'records' AND s.period = ?) OR (s.kind = 'calls' AND s.period IN (${weekList})))
+         AND (v.id IS NULL OR (SELECT count(*) FROM findings f WHERE f.review_id = v.id) < v.checks_total)`,
+    )
+    .pluck()
+    .get(month, ...weeks) as number;
 }

@@ -242,6 +242,86 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    description: 'reviews, findings, rectifications and their steps',
+    up: (db) => {
+      db.exec(`
+        -- One review per sampled item: who reviewed it and what it looked like then.
+        CREATE TABLE reviews (
+          id                 INTEGER PRIMARY KEY,
+          kind               TEXT NOT NULL CHECK (kind IN ('records', 'calls')),
+          item_id            TEXT NOT NULL,
+          checklist          TEXT NOT NULL,    -- consult … return, call
+          checks             TEXT NOT NULL,    -- JSON: the check codes in force when the review started
+          checks_total       INTEGER NOT NULL,
+          sampled            INTEGER NOT NULL, -- 0: reviewed outside the sample (--unsampled)
+          unsampled_reason   TEXT,
+          auditor            TEXT NOT NULL,
+          started_at         INTEGER NOT NULL,
+          snapshot           TEXT NOT NULL,    -- JSON of the item as the auditor saw it
+          snapshot_import_id INTEGER,          -- the item's import_id then ("changed after review")
+          UNIQUE (kind, item_id)
+        );
+
+        -- One answer per check of a review; final once given.
+        CREATE TABLE findings (
+          id         INTEGER PRIMARY KEY,
+          review_id  INTEGER NOT NULL REFERENCES reviews(id),
+          check_code TEXT NOT NULL,
+          category   TEXT NOT NULL,
+          severity   TEXT NOT NULL,
+          check_text TEXT NOT NULL,  -- the check's wording when answered (zh / en)
+          result     TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+          note       TEXT,
+          auditor    TEXT NOT NULL,
+          found_at   INTEGER NOT NULL,
+          UNIQUE (review_id, check_code)
+        );
+        CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings BEGIN SELECT RAISE(ABORT, 'findings are final once recorded'); END;
+        CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings BEGIN SELECT RAISE(ABORT, 'findings are final once recorded'); END;
+        CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews BEGIN SELECT RAISE(ABORT, 'reviews are kept'); END;
+
+        -- Every failed check opens one (seed 000 闭环管理).
+        CREATE TABLE rectifications (
+          id               INTEGER PRIMARY KEY,
+          finding_id       INTEGER NOT NULL UNIQUE REFERENCES findings(id),
+          state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified')),
+          owner_department TEXT,
+          owner_person     TEXT,
+          opened_at        INTEGER NOT NULL,
+          due_date         TEXT NOT NULL,   -- YYYY-MM-DD local: due by the end of that day
+          cause            TEXT,
+          measures         TEXT,
+          evidence         TEXT,
+          verification     TEXT,
+          done_at          INTEGER,
+          done_by          TEXT,
+          verified_at      INTEGER,
+          verified_by      TEXT,
+          updated_at       INTEGER NOT NULL
+        );
+        CREATE INDEX rectifications_state ON rectifications(state, due_date);
+        CREATE INDEX rectifications_due ON rectifications(due_date);
+        CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
+
+        -- Each step: who, when, what (cause, measures, evidence, verification result).
+        CREATE TABLE rectification_steps (
+          id                INTEGER PRIMARY KEY,
+          rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
+          from_state        TEXT,
+          to_state          TEXT NOT NULL,
+          actor             TEXT NOT NULL,
+          at                INTEGER NOT NULL,
+          note              TEXT,
+          due_date          TEXT
+        );
+        CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
+        CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+        CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -80,11 +80,24 @@ export interface ShownItem {
   customer_phone: string | null;
   duration_seconds: number | null;
   status: string;
+  answered: number;
+  checks: number;
 }
 
-export function renderWorklist(month: string, items: ShownItem[], lang: Lang, chalk: ChalkInstance): string {
+const STATUS_LABEL: Record<string, { zh: string; en: string }> = {
+  pending: { zh: '待审', en: 'pending' },
+  in_progress: { zh: '审核中', en: 'in progress' },
+  passed: { zh: '通过', en: 'passed' },
+  failed: { zh: '不通过', en: 'failed' },
+};
+
+export function renderWorklist(month: string, items: ShownItem[], lang: Lang, chalk: ChalkInstance, pendingOnly = false): string {
   const L = lang;
-  if (items.length === 0) return tr(L, `${month} 没有抽样项目。\n`, `No sampled items for ${month}.\n`);
+  if (items.length === 0) {
+    return pendingOnly
+      ? tr(L, `${month} 没有待审核的项目。\n`, `Nothing pending for ${month}.\n`)
+      : tr(L, `${month} 没有抽样项目。\n`, `No sampled items for ${month}.\n`);
+  }
   const table = renderTable({
     chalk,
     head: [tr(L, '编号', 'item'), tr(L, '类别', 'kind'), tr(L, '期间', 'period'), tr(L, '时间', 'when'), tr(L, '部门', 'department'), tr(L, '人员', 'staff/agent'), tr(L, '客户电话', 'phone'), tr(L, '批次', 'run'), tr(L, '状态', 'status')],
@@ -98,10 +111,10 @@ export function renderWorklist(month: string, items: ShownItem[], lang: Lang, ch
       i.staff_id ?? '',
       i.customer_phone ?? '',
       i.run_id,
-      i.status === 'pending' ? tr(L, '待审', 'pending') : tr(L, '已审', 'reviewed'),
+      `${tr(L, STATUS_LABEL[i.status]?.zh ?? i.status, STATUS_LABEL[i.status]?.en ?? i.status)}${i.status === 'in_progress' ? ` ${i.answered}/${i.checks}` : ''}`,
     ]),
   });
-  const pending = items.filter((i) => i.status === 'pending').length;
+  const pending = items.filter((i) => i.status === 'pending' || i.status === 'in_progress').length;
   return `${table}\n${tr(L, `${items.length} 项，待审 ${pending} 项`, `${items.length} items, ${pending} pending`)}\n`;
 }
 

@@ -1,0 +1,265 @@
+/**
+ * The five measurements of the performance issue. Each returns finished
+ * rows; a failure of the tool under test throws a BenchFailure, which the
+ * runner turns into a "failed" row so the other measurements still run.
+ */
+import path from 'node:path';
+import { countRows, copyDb, csvHeader, removeDb, warmFile, type CsvInput } from './inputs.js';
+import { describeFailure, run, type RssMethod, type RunResult } from './proc.js';
+import { measured, median, noNumber, ratio, type Row, type Target } from './results.js';
+
+export interface Bench {
+  qaBin: string;
+  /** Where children run: a folder without a qa.config.json. */
+  cwd: string;
+  tmpDir: string;
+  env: NodeJS.ProcessEnv;
+  rss: RssMethod;
+  runs: number;
+  helpRuns: number;
+  sqlite3: string | null;
+  log: (msg: string) => void;
+}
+
+export class BenchFailure extends Error {}
+
+const MB = 1024; // KiB per MiB: RSS comes in KiB
+
+/** `node bin/qa …`, exactly as a user's shell would start it (minus the shebang lookup). */
+export function qa(b: Bench, args: readonly string[], measureRss = false): Promise<RunResult> {
+  return run(process.execPath, [b.qaBin, ...args], { env: b.env, cwd: b.cwd, rss: measureRss ? b.rss : 'none' });
+}
+
+/** "1M", "100k", "20k", "1,234": row labels follow --scale. */
+export function countLabel(n: number): string {
+  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
+  if (n >= 1e3 && n % 1e2 === 0) return `${n / 1e3}k`;
+  return n.toLocaleString('en-US');
+}
+
+// ------------------------------------------------------------------ import
+
+export interface ImportOutcome {
+  rows: Row[];
+  /** Peak RSS (KiB) of each timed qa run: reused by the RSS measurement. */
+  qaRssKb: number[];
+  /** The database of the last qa run, left in place so the runner may keep it as the sample database. */
+  lastDb: string | null;
+}
+
+/** qa import vs sqlite3 .import of the same file, runs interleaved so background load hits both alike. */
+export async function measureImport(b: Bench, csv: CsvInput): Promise<ImportOutcome> {
+  const n = countLabel(csv.count);
+  await warmFile(csv.file);
+  const qaDb = path.join(b.tmpDir, 'import-qa.sqlite');
+  const sqDb = path.join(b.tmpDir, 'import-sqlite3.sqlite');
+  const script = sqliteImportScript(csv.file, csvHeader(csv.file));
+  const qaTimes: number[] = [];
+  const sqTimes: number[] = [];
+  const qaRssKb: number[] = [];
+  const sqRssKb: number[] = [];
+  let sqError: string | null = b.sqlite3 ? null : 'skipped: sqlite3 not found';
+
+  for (let i = 1; i <= b.runs; i++) {
+    removeDb(qaDb);
+    const r = await qa(b, ['--db', qaDb, '--json', 'import', 'records', csv.file], true);
+    checkImported(r, csv.count);
+    qaTimes.push(r.seconds);
+    if (r.peakRssKb !== null) qaRssKb.push(r.peakRssKb);
+    let line = `import ${n} run ${i}/${b.runs}: qa ${r.seconds.toFixed(2)} s`;
+
+    if (b.sqlite3 && sqError === null) {
+      removeDb(sqDb);
+      // Wrapped the same way as qa (GNU time adds ~1 ms), so neither side is timed differently.
+      const s = await run(b.sqlite3, [sqDb], { env: b.env, cwd: b.cwd, input: script, rss: b.rss });
+      sqError = checkSqliteImport(s, sqDb, csv.count);
+      if (sqError === null) {
+        sqTimes.push(s.seconds);
+        if (s.peakRssKb !== null) sqRssKb.push(s.peakRssKb);
+        line += `, sqlite3 ${s.seconds.toFixed(2)} s`;
+      }
+      removeDb(sqDb);
+    }
+    b.log(line);
+  }
+
+  const qaRow = measured('import.qa', `import ${n} rows: qa import records`, 's', qaTimes);
+  const rows = [qaRow];
+  if (sqError === null) {
+    const sqPeak = median(sqRssKb);
+    const sqNote = sqPeak === null ? undefined : `sqlite3 peak RSS ${(sqPeak / MB).toFixed(1)} MB`;
+    const sqRow = measured('import.sqlite3', `import ${n} rows: sqlite3 .import`, 's', sqTimes, null, sqNote);
+    rows.push(sqRow, ratio('import.ratio', 'import: qa / sqlite3', qaRow, sqRow, { op: '<=', value: 2.0, unit: 'x', stretch: 1.5 }));
+  } else {
+    rows.push(noNumber('import.sqlite3', `import ${n} rows: sqlite3 .import`, 's', sqError.startsWith('skipped') ? 'skipped' : 'failed', sqError));
+  }
+  return { rows, qaRssKb, lastDb: qaTimes.length ? qaDb : null };
+}
+
+/**
+ * The equivalent table for sqlite3: the same columns, all TEXT, record_id the
+ * primary key (as qa's), and sqlite3's own CSV reader in one transaction.
+ */
+function sqliteImportScript(file: string, header: readonly string[]): string {
+  const cols = header.map((c) => `"${c.replace(/"/g, '""')}" TEXT${c === 'record_id' ? ' PRIMARY KEY' : ''}`);
+  const quoted = `"${file.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  return [`CREATE TABLE records (${cols.join(', ')});`, '.mode csv', `.import --skip 1 ${quoted} records`, ''].join('\n');
+}
+
+function checkImported(r: RunResult, expected: number): void {
+  if (r.code !== 0) throw new BenchFailure(`qa import failed (${describeFailure(r)})`);
+  const doc = parseJson(r.stdout) as { inserted?: unknown; committed?: unknown } | null;
+  if (!doc || doc.inserted !== expected) {
+    throw new BenchFailure(`qa import inserted ${String(doc?.inserted)} rows, expected ${expected}`);
+  }
+}
+
+/** null when sqlite3 loaded every row; else why not (a wrong count would make the ratio meaningless). */
+function checkSqliteImport(r: RunResult, db: string, expected: number): string | null {
+  if (r.code !== 0) return `sqlite3 failed (${describeFailure(r)})`;
+  const got = countRows(db, 'records');
+  if (got !== expected) return `sqlite3 loaded ${got} rows, expected ${expected}${r.stderr ? ` (${r.stderr.split('\n')[0]})` : ''}`;
+  return null;
+}
+
+// --------------------------------------------------------------------- RSS
+
+const RSS_LIMIT: Target = { op: '<=', value: 250, unit: 'MB' };
+
+/**
+ * Peak RSS of qa import at the small and the big size, each into a fresh
+ * database. The big size reuses the timed import runs when there are enough
+ * of them: same command, no need to pay for it twice.
+ */
+export async function measureRss(b: Bench, small: CsvInput, big: CsvInput, bigFromImport: readonly number[]): Promise<Row[]> {
+  const sLabel = `peak RSS: qa import ${countLabel(small.count)} rows`;
+  const bLabel = `peak RSS: qa import ${countLabel(big.count)} rows`;
+  if (b.rss === 'none') {
+    const why = 'skipped: no way to measure peak RSS here';
+    return [noNumber('rss.small', sLabel, 'MB', 'skipped', why), noNumber('rss.big', bLabel, 'MB', 'skipped', why)];
+  }
+  const smallKb = await importPeaks(b, small);
+  const reuse = bigFromImport.length >= b.runs;
+  const bigKb = reuse ? [...bigFromImport] : await importPeaks(b, big);
+  const sRow = measured('rss.small', sLabel, 'MB', smallKb.map((k) => k / MB), RSS_LIMIT);
+  const bRow = measured('rss.big', bLabel, 'MB', bigKb.map((k) => k / MB), RSS_LIMIT, reuse ? 'from the timed import runs' : undefined);
+  return [sRow, bRow, ratio('rss.ratio', `peak RSS: ${countLabel(big.count)} / ${countLabel(small.count)}`, bRow, sRow, { op: '<=', value: 1.3, unit: 'x' })];
+}
+
+async function importPeaks(b: Bench, csv: CsvInput): Promise<number[]> {
+  const db = path.join(b.tmpDir, 'rss.sqlite');
+  const peaks: number[] = [];
+  for (let i = 1; i <= b.runs; i++) {
+    removeDb(db);
+    const r = await qa(b, ['--db', db, '--json', 'import', 'records', csv.file], true);
+    checkImported(r, csv.count);
+    if (r.peakRssKb === null) throw new BenchFailure('peak RSS could not be read');
+    peaks.push(r.peakRssKb);
+    b.log(`rss ${countLabel(csv.count)} run ${i}/${b.runs}: ${(r.peakRssKb / MB).toFixed(1)} MB`);
+  }
+  removeDb(db);
+  return peaks;
+}
+
+// ------------------------------------------------------------------ sample
+
+export const SAMPLE_DATE = '2026-11-01';
+
+/**
+ * The first run of the month on a database of one month of records: it
+ * draws 20 % at once. Each run gets a fresh copy (copying is not timed) so
+ * each is a first run, not a re-run that draws nothing.
+ */
+export async function measureSample(b: Bench, baseDb: string, count: number): Promise<Row> {
+  const db = path.join(b.tmpDir, 'sample.sqlite');
+  const times: number[] = [];
+  let drawn = 0;
+  for (let i = 1; i <= b.runs; i++) {
+    copyDb(baseDb, db);
+    const r = await qa(b, ['--db', db, '--json', 'sample', '--date', SAMPLE_DATE]);
+    if (r.code !== 0) throw new BenchFailure(`qa sample failed (${describeFailure(r)})`);
+    drawn = checkSampled(r, count);
+    times.push(r.seconds);
+    b.log(`sample run ${i}/${b.runs}: ${r.seconds.toFixed(2)} s, drew ${drawn.toLocaleString('en-US')}`);
+  }
+  removeDb(db);
+  const note = `drew ${drawn.toLocaleString('en-US')} of ${count.toLocaleString('en-US')} records`;
+  return measured('sample', `sample --date ${SAMPLE_DATE} (${countLabel(count)} Oct records, first run)`, 's', times, { op: '<', value: 2, unit: 's' }, note);
+}
+
+/** The run must have seen the whole month and drawn about 20 %: a quick run that drew nothing proves nothing. */
+function checkSampled(r: RunResult, count: number): number {
+  const doc = parseJson(r.stdout) as { records?: { population?: unknown; drawn?: unknown } } | null;
+  const population = doc?.records?.population;
+  const drawn = doc?.records?.drawn;
+  if (population !== count || !Array.isArray(drawn)) {
+    throw new BenchFailure(`qa sample saw a population of ${String(population)}, expected ${count}`);
+  }
+  if (drawn.length < Math.floor(count * 0.2)) throw new BenchFailure(`qa sample drew ${drawn.length} of ${count}, expected at least 20 %`);
+  return drawn.length;
+}
+
+// ------------------------------------------------------------------ report
+
+export const REPORT_MONTH = '2026-10';
+
+/**
+ * Is there a `report` command yet? Not just the exit code: for an unknown
+ * command, `qa report --help` prints the top-level help and exits 0.
+ */
+export async function reportAvailable(b: Bench): Promise<boolean> {
+  const r = await qa(b, ['report', '--help']);
+  return r.code === 0 && /^Usage: qa report\b/m.test(r.stdout);
+}
+
+export function reportLabel(count: number): string {
+  return `report --month ${REPORT_MONTH} (3 x ${countLabel(count)} records)`;
+}
+
+export async function measureReport(b: Bench, db: string, count: number): Promise<Row> {
+  const args = ['--db', db, 'report', '--month', REPORT_MONTH, '--format', 'json'];
+  // One untimed run first: it pays for a cold page cache and shows a failure before the timed runs.
+  const warm = await qa(b, args);
+  if (warm.code !== 0) throw new BenchFailure(`qa report failed (${describeFailure(warm)})`);
+  const note = parseJson(warm.stdout) === null ? 'stdout is not one JSON document; 1 warm-up run' : '1 warm-up run';
+  const times: number[] = [];
+  for (let i = 1; i <= b.runs; i++) {
+    const r = await qa(b, args);
+    if (r.code !== 0) throw new BenchFailure(`qa report failed (${describeFailure(r)})`);
+    times.push(r.seconds);
+    b.log(`report run ${i}/${b.runs}: ${r.seconds.toFixed(3)} s`);
+  }
+  return measured('report', reportLabel(count), 's', times, { op: '<', value: 1, unit: 's' }, note);
+}
+
+// -------------------------------------------------------------------- help
+
+/** Start-up cost: qa --help against bare node, interleaved, after warm-ups that fill the file cache. */
+export async function measureHelp(b: Bench): Promise<Row[]> {
+  const node = (): Promise<RunResult> => run(process.execPath, ['-e', '0'], { env: b.env, cwd: b.cwd });
+  for (let i = 0; i < 2; i++) {
+    const r = await qa(b, ['--help']);
+    if (r.code !== 0) throw new BenchFailure(`qa --help failed (${describeFailure(r)})`);
+    await node();
+  }
+  const qaTimes: number[] = [];
+  const nodeTimes: number[] = [];
+  for (let i = 0; i < b.helpRuns; i++) {
+    const r = await qa(b, ['--help']);
+    if (r.code !== 0) throw new BenchFailure(`qa --help failed (${describeFailure(r)})`);
+    qaTimes.push(r.seconds);
+    nodeTimes.push((await node()).seconds);
+  }
+  b.log(`help: ${b.helpRuns} runs each`);
+  const qaRow = measured('help.qa', 'qa --help', 's', qaTimes, null, `${b.helpRuns} runs after 2 warm-ups`);
+  const nodeRow = measured('help.node', 'node -e 0', 's', nodeTimes, null, `${b.helpRuns} runs after 2 warm-ups`);
+  return [qaRow, nodeRow, ratio('help.ratio', 'start-up: qa --help / node -e 0', qaRow, nodeRow, { op: '<=', value: 1.3, unit: 'x' })];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * `qa log [--since …]` — the append-only audit log.
+ */
+import type { Context } from '../context.js';
+import { isValidDate, Zone } from '../core/time.js';
+import { listAudit } from '../db/audit.js';
+import { openDb, resolveDbPath } from '../db/open.js';
+import { EXIT, UsageError } from '../errors.js';
+import { renderAudit } from '../render/review.js';
+import { makeChalk } from '../render/term.js';
+import { positiveInt } from './imports.js';
+
+export function runLog(ctx: Context, opts: { since?: string; limit?: string }): number {
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  let since = 0;
+  if (opts.since !== undefined) {
+    if (isValidDate(opts.since)) since = zone.dayStart(opts.since);
+    else {
+      const t = Date.parse(opts.since);
+      if (Number.isNaN(t)) throw new UsageError(`--since must be a date like 2026-10-01 (or an ISO timestamp), got "${opts.since}"`);
+      since = t;
+    }
+  }
+  const limit = positiveInt('--limit', opts.limit, 200);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const rows = listAudit(db, since, limit);
+    if (ctx.json) {
+      ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, at: zone.iso(r.at), detail: r.detail === null ? null : JSON.parse(r.detail) })), null, 2)}\n`);
+    } else {
+      ctx.streams.stdout.write(renderAudit(rows, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    }
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `qa rectify list|show|update` — the rectification closed loop (SPEC §4).
+ */
+import type { Context } from '../context.js';
+import { overdueDays, updateRectification } from '../app/review.js';
+import { currentUser } from '../core/actor.js';
+import { STATES } from '../core/rectification.js';
+import { Zone } from '../core/time.js';
+import { openDb, resolveDbPath } from '../db/open.js';
+import { ReviewStore, type RectificationView } from '../db/review.js';
+import { EXIT, UsageError } from '../errors.js';
+import { tr } from '../i18n.js';
+import { renderRectification, renderRectificationList, stateLabel } from '../render/review.js';
+import { makeChalk } from '../render/term.js';
+
+function today(ctx: Context, zone: Zone): string {
+  return zone.dateOf(ctx.now().getTime());
+}
+
+function json(r: RectificationView, zone: Zone, todayDate: string): Record<string, unknown> {
+  return {
+    id: r.id,
+    state: r.state,
+    item: { kind: r.kind, id: r.item_id, checklist: r.checklist },
+    check: { code: r.check_code, category: r.category, severity: r.severity, text: r.check_text },
+    finding_note: r.finding_note,
+    found_by: r.auditor,
+    found_at: zone.iso(r.found_at),
+    owner_department: r.owner_department,
+    owner_person: r.owner_person,
+    due_date: r.due_date,
+    overdue_days: overdueDays(r, todayDate),
+    cause: r.cause,
+    measures: r.measures,
+    evidence: r.evidence,
+    verification: r.verification,
+    done_at: r.done_at === null ? null : zone.iso(r.done_at),
+    done_by: r.done_by,
+    verified_at: r.verified_at === null ? null : zone.iso(r.verified_at),
+    verified_by: r.verified_by,
+  };
+}
+
+export function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): number {
+  const states = opts.state?.split(',').map((s) => s.trim());
+  for (const s of states ?? []) {
+    if (!(STATES as readonly string[]).includes(s)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, got "${s}"`);
+  }
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const t = today(ctx, zone);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const store = new ReviewStore(db);
+    const rows = store.listRectifications({
+      ...(opts.overdue ? { states: (states ?? ['open', 'analysed', 'planned']).filter((s) => s !== 'done' && s !== 'verified'), dueBefore: t } : states ? { states } : {}),
+      ...(opts.dept ? { dept: opts.dept } : {}),
+    });
+    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => json(r, zone, t)), null, 2)}\n`);
+    else ctx.streams.stdout.write(renderRectificationList(rows, t, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+function parseId(v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`the rectification id must be a number, got "${v}"`);
+  return Number(v);
+}
+
+export function runRectifyShow(ctx: Context, idArg: string): number {
+  const id = parseId(idArg);
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const t = today(ctx, zone);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const store = new ReviewStore(db);
+    const r = store.rectification(id);
+    if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
+    const steps = store.steps(id);
+    const review = store.review(r.kind, r.item_id)!;
+    const item = store.findItems(r.item_id, r.kind)[0];
+    const changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
+    if (ctx.json) {
+      ctx.streams.stdout.write(
+        `${JSON.stringify(
+          {
+            ...json(r, zone, t),
+            changed_after_review: changed,
+            steps: steps.map((s) => ({ from: s.from_state, to: s.to_state, by: s.actor, at: zone.iso(s.at), note: s.note, due_date: s.due_date })),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      ctx.streams.stdout.write(renderRectification(r, steps, changed, t, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    }
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}
+
+export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: string; note?: string; due?: string; by?: string }): number {
+  const id = parseId(idArg);
+  if (!opts.to) throw new UsageError('--to <state> is required', { hint: `the states are ${STATES.join(' → ')}` });
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at: ctx.now().getTime() });
+    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone)), null, 2)}\n`);
+    else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${stateLabel(r.state, ctx.lang)}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));
+    return EXIT.ok;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The rectification closed loop (SPEC §4; seed 000 §一(三) 闭环管理:
+ * 发现问题 → 分析原因 → 制定措施 → 整改落实 → 效果验证):
+ *
+ *   open → analysed → planned → done → verified
+ *                        ↑         │
+ *                        └─────────┘  verification failed
+ *
+ * Each step needs its text: the cause to reach analysed, measures and a due
+ * date to reach planned, evidence to reach done, and a verifier other than
+ * the owner (with the verification result) to reach verified or to send it
+ * back to planned. Pure: the caller supplies the current state and the step.
+ */
+export const STATES = ['open', 'analysed', 'planned', 'done', 'verified'] as const;
+export type State = (typeof STATES)[number];
+
+export const NEXT: Readonly<Record<State, readonly State[]>> = {
+  open: ['analysed'],
+  analysed: ['planned'],
+  planned: ['done'],
+  done: ['verified', 'planned'],
+  verified: [],
+};
+
+export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> = {
+  open: { zh: '待分析', en: 'open' },
+  analysed: { zh: '已分析原因', en: 'analysed' },
+  planned: { zh: '已制定措施', en: 'planned' },
+  done: { zh: '已整改', en: 'done' },
+  verified: { zh: '已验证关闭', en: 'verified' },
+};
+
+export interface Current {
+  state: State;
+  ownerPerson: string | null;
+  /** Who recorded the step to done (stands in for the owner when none is set). */
+  doneBy: string | null;
+  dueDate: string;
+}
+
+export interface Step {
+  to: string;
+  note?: string | undefined;
+  due?: string | undefined;
+  by: string;
+}
+
+export type StepCheck = { ok: true; to: State; dueDate: string; kind: 'cause' | 'measures' | 'evidence' | 'verification' | 'reopened' } | { ok: false; problem: string; hint: string };
+
+export function isState(s: string): s is State {
+  return (STATES as readonly string[]).includes(s);
+}
+
+/** Is this step allowed, and does it carry what it needs? */
+export function checkStep(cur: Current, step: Step): StepCheck {
+  if (!isState(step.to)) {
+    return { ok: false, problem: `"${step.to}" is not a rectification state`, hint: `the states are ${STATES.join(' → ')}` };
+  }
+  const allowed = NEXT[cur.state];
+  if (!allowed.includes(step.to)) {
+    return {
+      ok: false,
+      problem: `a rectification cannot go from ${cur.state} to ${step.to}`,
+      hint: allowed.length ? `from ${cur.state} it can go to: ${allowed.join(', ')}` : `${cur.state} is final`,
+    };
+  }
+  const note = step.note?.trim() ?? '';
+  const dueDate = step.due ?? cur.dueDate;
+  switch (step.to) {
+    case 'analysed':
+      if (!note) return { ok: false, problem: 'reaching analysed needs the cause of the problem', hint: 'pass --note "<the cause>"' };
+      return { ok: true, to: 'analysed', dueDate, kind: 'cause' };
+    case 'planned':
+      if (cur.state === 'done') {
+        const check = verifierCheck(cur, step.by);
+        if (check) return check;
+        if (!note) return { ok: false, problem: 'a failed verification needs its result', hint: 'pass --note "<why the rectification did not work>"' };
+        return { ok: true, to: 'planned', dueDate, kind: 'reopened' };
+      }
+      if (!note) return { ok: false, problem: 'reaching planned needs the measures', hint: 'pass --note "<the measures>" (and --due YYYY-MM-DD to change the due date)' };
+      if (!dueDate) return { ok: false, problem: 'reaching planned needs a due date', hint: 'pass --due YYYY-MM-DD' };
+      return { ok: true, to: 'planned', dueDate, kind: 'measures' };
+    case 'done':
+      if (!note) return { ok: false, problem: 'reaching done needs the evidence of the rectification', hint: 'pass --note "<what was done, where the evidence is>"' };
+      return { ok: true, to: 'done', dueDate, kind: 'evidence' };
+    case 'verified': {
+      const check = verifierCheck(cur, step.by);
+      if (check) return check;
+      if (!note) return { ok: false, problem: 'reaching verified needs the verification result', hint: 'pass --note "<how the effect was verified>"' };
+      return { ok: true, to: 'verified', dueDate, kind: 'verification' };
+    }
+    case 'open':
+      return { ok: false, problem: 'a rectification cannot go back to open', hint: `from ${cur.state} it can go to: ${allowed.join(', ')}` };
+  }
+}
+
+function verifierCheck(cur: Current, by: string): StepCheck | null {
+  const owner = cur.ownerPerson ?? cur.doneBy;
+  if (owner && owner === by) {
+    return {
+      ok: false,
+      problem: `the verifier must be someone other than the owner (${owner})`,
+      hint: 'pass --by <verifier> (a member of the supervision team)',
+    };
+  }
+  return null;
+}
+
+/** Overdue = past its due date (local) and not done or verified (SPEC §4). */
+export function isOverdue(state: State, dueDate: string, today: string): boolean {
+  return state !== 'done' && state !== 'verified' && today > dueDate;
+}

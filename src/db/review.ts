@@ -1,0 +1,214 @@
+/**
+ * SQL for reviews, findings and rectifications (SPEC §4).
+ */
+import type { Db } from './open.js';
+import type { Result } from '../core/scoring.js';
+import type { State } from '../core/rectification.js';
+
+export type ItemKind = 'records' | 'calls';
+
+export interface ItemRow {
+  kind: ItemKind;
+  id: string;
+  /** The whole row as stored (record or call). */
+  row: Record<string, unknown>;
+}
+
+export interface ReviewRow {
+  id: number;
+  kind: ItemKind;
+  item_id: string;
+  checklist: string;
+  checks: string;
+  checks_total: number;
+  sampled: number;
+  unsampled_reason: string | null;
+  auditor: string;
+  started_at: number;
+  snapshot: string;
+  snapshot_import_id: number | null;
+}
+
+export interface FindingRow {
+  id: number;
+  review_id: number;
+  check_code: string;
+  category: string;
+  severity: string;
+  check_text: string;
+  result: Result;
+  note: string | null;
+  auditor: string;
+  found_at: number;
+}
+
+export interface RectificationRow {
+  id: number;
+  finding_id: number;
+  state: State;
+  owner_department: string | null;
+  owner_person: string | null;
+  opened_at: number;
+  due_date: string;
+  cause: string | null;
+  measures: string | null;
+  evidence: string | null;
+  verification: string | null;
+  done_at: number | null;
+  done_by: string | null;
+  verified_at: number | null;
+  verified_by: string | null;
+  updated_at: number;
+}
+
+export interface StepRow {
+  id: number;
+  rectification_id: number;
+  from_state: string | null;
+  to_state: string;
+  actor: string;
+  at: number;
+  note: string | null;
+  due_date: string | null;
+}
+
+/** A rectification with what it is about, for lists and reports. */
+export interface RectificationView extends RectificationRow {
+  kind: ItemKind;
+  item_id: string;
+  checklist: string;
+  check_code: string;
+  category: string;
+  severity: string;
+  check_text: string;
+  finding_note: string | null;
+  auditor: string;
+  found_at: number;
+}
+
+export class ReviewStore {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Look an item up by id, in records and calls (or only in `kind`). */
+  findItems(id: string, kind?: ItemKind): ItemRow[] {
+    const out: ItemRow[] = [];
+    if (kind !== 'calls') {
+      const r = this.db.prepare('SELECT * FROM records WHERE record_id = ?').get(id) as Record<string, unknown> | undefined;
+      if (r) out.push({ kind: 'records', id, row: r });
+    }
+    if (kind !== 'records') {
+      const c = this.db.prepare('SELECT * FROM calls WHERE call_id = ?').get(id) as Record<string, unknown> | undefined;
+      if (c) out.push({ kind: 'calls', id, row: c });
+    }
+    return out;
+  }
+
+  isSampled(kind: ItemKind, id: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM sample_items WHERE kind = ? AND item_id = ?').get(kind, id);
+  }
+
+  review(kind: ItemKind, id: string): ReviewRow | undefined {
+    return this.db.prepare('SELECT * FROM reviews WHERE kind = ? AND item_id = ?').get(kind, id) as ReviewRow | undefined;
+  }
+
+  createReview(r: Omit<ReviewRow, 'id'>): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO reviews (kind, item_id, checklist, checks, checks_total, sampled, unsampled_reason, auditor, started_at, snapshot, snapshot_import_id)
+         VALUES (@kind, @item_id, @checklist, @checks, @checks_total, @sampled, @unsampled_reason, @auditor, @started_at, @snapshot, @snapshot_import_id)`,
+      )
+      .run(r);
+    return Number(info.lastInsertRowid);
+  }
+
+  findings(reviewId: number): FindingRow[] {
+    return this.db.prepare('SELECT * FROM findings WHERE review_id = ? ORDER BY id').all(reviewId) as FindingRow[];
+  }
+
+  insertFinding(f: Omit<FindingRow, 'id'>): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO findings (review_id, check_code, category, severity, check_text, result, note, auditor, found_at)
+         VALUES (@review_id, @check_code, @category, @severity, @check_text, @result, @note, @auditor, @found_at)`,
+      )
+      .run(f);
+    return Number(info.lastInsertRowid);
+  }
+
+  insertRectification(r: Pick<RectificationRow, 'finding_id' | 'owner_department' | 'owner_person' | 'opened_at' | 'due_date'>): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO rectifications (finding_id, state, owner_department, owner_person, opened_at, due_date, updated_at)
+         VALUES (@finding_id, 'open', @owner_department, @owner_person, @opened_at, @due_date, @opened_at)`,
+      )
+      .run(r);
+    return Number(info.lastInsertRowid);
+  }
+
+  rectification(id: number): RectificationView | undefined {
+    return this.db.prepare(`${VIEW_SQL} WHERE x.id = ?`).get(id) as RectificationView | undefined;
+  }
+
+  /** Apply a step's fields (only the columns given change). */
+  updateRectification(id: number, fields: Partial<Omit<RectificationRow, 'id' | 'finding_id' | 'opened_at'>>): void {
+    const keys = Object.keys(fields);
+    this.db.prepare(`UPDATE rectifications SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  insertStep(s: Omit<StepRow, 'id'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO rectification_steps (rectification_id, from_state, to_state, actor, at, note, due_date)
+         VALUES (@rectification_id, @from_state, @to_state, @actor, @at, @note, @due_date)`,
+      )
+      .run(s);
+  }
+
+  steps(id: number): StepRow[] {
+    return this.db.prepare('SELECT * FROM rectification_steps WHERE rectification_id = ? ORDER BY id').all(id) as StepRow[];
+  }
+
+  listRectifications(f: { states?: readonly string[]; dept?: string; dueBefore?: string }): RectificationView[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (f.states?.length) {
+      where.push(`x.state IN (${f.states.map((_, i) => `@s${i}`).join(', ')})`);
+      f.states.forEach((s, i) => (params[`s${i}`] = s));
+    }
+    if (f.dept) {
+      where.push('x.owner_department = @dept');
+      params.dept = f.dept;
+    }
+    if (f.dueBefore) {
+      where.push('x.due_date < @dueBefore');
+      params.dueBefore = f.dueBefore;
+    }
+    return this.db.prepare(`${VIEW_SQL} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY x.due_date, x.id`).all(params) as RectificationView[];
+  }
+}
+
+const VIEW_SQL = `
+  SELECT x.*, r.kind, r.item_id, r.checklist, f.check_code, f.category, f.severity, f.check_text,
+         f.note AS finding_note, f.auditor, f.found_at
+  FROM rectifications x
+  JOIN findings f ON f.id = x.finding_id
+  JOIN reviews r ON r.id = f.review_id`;
+
+/** Review status of sampled items: answered checks out of the checklist. */
+export function reviewStatus(db: Db, items: readonly { kind: string; item_id: string }[]): Map<string, { answered: number; total: number; failed: number }> {
+  const st = db.prepare(
+    `SELECT r.checks_total AS total, count(f.id) AS answered, sum(f.result = 'fail') AS failed
+     FROM reviews r LEFT JOIN findings f ON f.review_id = r.id
+     WHERE r.kind = ? AND r.item_id = ? GROUP BY r.id`,
+  );
+  const out = new Map<string, { answered: number; total: number; failed: number }>();
+  for (const i of items) {
+    const row = st.get(i.kind, i.item_id) as { total: number; answered: number; failed: number | null } | undefined;
+    if (row) out.set(`${i.kind}:${i.item_id}`, { answered: row.answered, total: row.total, failed: row.failed ?? 0 });
+  }
+  return out;
+}
