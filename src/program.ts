@@ -295,6 +295,43 @@ export function buildProgram(): Command {
       }),
     );
 
+  program
+    .command('report')
+    .description('the monthly supervision report: KPIs, coverage, findings, rectifications, failure-rate bounds')
+    .option('--month <YYYY-MM>', 'the month (default: the last complete month)')
+    .option('--format <format>', 'table, json, csv, md or html (default: table; from the --out extension)')
+    .option('--out <file>', 'write to this file (atomically) instead of stdout')
+    .option('--check', 'exit 3 when a KPI missed its target')
+    .addHelpText(
+      'after',
+      examples([
+        'qa report --month 2026-10',
+        'qa report --month 2026-10 --format html --out report-2026-10.html',
+        'qa report --month 2026-10 --json --check   # exit 3 if a KPI missed',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runReport } = await import('./commands/report.js');
+        return (ctx, cmd) => runReport(ctx, cmd.opts());
+      }),
+    );
+
+  program
+    .command('export')
+    .description('write DIR/qa-YYYY-MM/ with report.json, report.md, report.html, kpis.csv, findings.csv, rectifications.csv (for cron)')
+    .option('--month <YYYY-MM>', 'the month (default: the last complete month)')
+    .option('--out-dir <dir>', 'where to create qa-YYYY-MM/')
+    .option('--check', 'exit 3 when a KPI missed its target')
+    .option('--quiet', 'print nothing on success')
+    .addHelpText('after', examples(['qa export --month 2026-10 --out-dir /srv/qa/reports', '0 6 1 * * qa export --out-dir /srv/qa/reports --quiet --check   # crontab']))
+    .action(
+      action(async () => {
+        const { runExport } = await import('./commands/report.js');
+        return (ctx, cmd) => runExport(ctx, cmd.opts());
+      }),
+    );
+
   const config = program.command('config').description('show the configuration in force');
   config
     .command('show')

@@ -52,6 +52,9 @@ export class ImportWriter {
   private countBefore = 0;
   private changes = 0;
   private written = 0;
+  private readonly timeIndex: number;
+  private minAt = Infinity;
+  private maxAt = -Infinity;
   importId = 0;
 
   constructor(
@@ -65,6 +68,7 @@ export class ImportWriter {
     const cols = [...bound, 'first_import_id', 'import_id'];
     this.width = data.length;
     this.perRow = bound.length;
+    this.timeIndex = schema.fields.findIndex((f) => f.name === schema.timeField);
     this.args = new Array<Cell>(this.perRow * ROWS_PER_STATEMENT);
     const id = schema.idField;
     const content = data.filter((c) => c !== id);
@@ -115,6 +119,9 @@ export class ImportWriter {
       let a = 0;
       for (let k = 0; k < take; k++, r++) {
         const base = r * w;
+        const at = values[base + this.timeIndex] as number;
+        if (at < this.minAt) this.minAt = at;
+        if (at > this.maxAt) this.maxAt = at;
         for (let i = 0; i < w; i++) args[a++] = values[base + i]!;
         if (ranked) args[a++] = rankOf(seed, kind, values[base] as string);
         args[a++] = lines[r]!;
@@ -140,9 +147,20 @@ export class ImportWriter {
     };
     this.db
       .prepare(
-        `UPDATE imports SET sha256 = ?, rows = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, finished_at = ? WHERE id = ?`,
+        `UPDATE imports SET sha256 = ?, rows = ?, inserted = ?, updated = ?, unchanged = ?, rejected = ?, min_at = ?, max_at = ?, finished_at = ? WHERE id = ?`,
       )
-      .run(final.sha256, counts.rows, counts.inserted, counts.updated, counts.unchanged, counts.rejected, Date.now(), this.importId);
+      .run(
+        final.sha256,
+        counts.rows,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        counts.rejected,
+        this.minAt === Infinity ? null : this.minAt,
+        this.maxAt === -Infinity ? null : this.maxAt,
+        Date.now(),
+        this.importId,
+      );
     this.db.exec('COMMIT');
     return counts;
   }

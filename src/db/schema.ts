@@ -39,6 +39,8 @@ export const MIGRATIONS: readonly Migration[] = [
           unchanged    INTEGER NOT NULL DEFAULT 0,
           rejected     INTEGER NOT NULL DEFAULT 0,
           skip_invalid INTEGER NOT NULL DEFAULT 0,
+          min_at       INTEGER,            -- time range (decisive timestamp) of the rows it wrote:
+          max_at       INTEGER,            -- which months' cached report figures it invalidates
           started_at   INTEGER NOT NULL,
           finished_at  INTEGER,
           user         TEXT
@@ -319,6 +321,27 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
         CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
         CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      `);
+    },
+  },
+  {
+    version: 4,
+    description: 'cached monthly report figures',
+    up: (db) => {
+      db.exec(`
+        -- The expensive monthly aggregates (a scan of a month's records), kept
+        -- with the fingerprint of what they were computed from: the imports
+        -- that touched the month, the draws of the month, the time zone,
+        -- calendar and code version. A different fingerprint recomputes them.
+        CREATE TABLE month_cache (
+          month       TEXT NOT NULL,
+          part        TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          data        TEXT NOT NULL,
+          computed_at INTEGER NOT NULL,
+          PRIMARY KEY (month, part)
+        );
+        CREATE INDEX imports_range ON imports(kind, min_at, max_at);
       `);
     },
   },

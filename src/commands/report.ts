@@ -1,0 +1,144 @@
+/**
+ * `qa report --month YYYY-MM` and `qa export --month YYYY-MM --out-dir DIR`
+ * (SPEC §5): the monthly supervision report, and its six files for cron.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { buildReport, loadCalendar, missed, type Report, type ReportContext } from '../app/report.js';
+import { previousMonth, Zone } from '../core/time.js';
+import { openDb, resolveDbPath } from '../db/open.js';
+import { exportFindings, exportRectifications } from '../db/report.js';
+import { EXIT, QaError, UsageError } from '../errors.js';
+import { tr, type Lang } from '../i18n.js';
+import { toExcelCsv } from '../render/csv.js';
+import { renderKpiCsv, renderReportHtml, renderReportMarkdown, renderReportTable } from '../render/report.js';
+import { makeChalk } from '../render/term.js';
+import { parseMonthOption } from './sample.js';
+
+const FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+function pickMonth(ctx: Context, zone: Zone, v: string | undefined): string {
+  // Default: the last complete month.
+  return parseMonthOption('--month', v) ?? previousMonth(zone.monthOf(ctx.now().getTime()));
+}
+
+/** Write a file so that readers see the old or the new content, never half of it. */
+export function writeAtomic(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw new QaError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path.dirname(file) });
+  }
+}
+
+function withReport<T>(ctx: Context, month: string, fn: (r: Report, rc: ReportContext) => T): T {
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const calendar = loadCalendar(config);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const rc: ReportContext = { db, config, zone, calendar, now: ctx.now().getTime() };
+    return fn(buildReport(rc, month), rc);
+  } finally {
+    db.close();
+  }
+}
+
+export function render(r: Report, format: Format, L: Lang, chalk: ReturnType<typeof makeChalk>): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'csv':
+      return renderKpiCsv(r, L);
+    case 'md':
+      return renderReportMarkdown(r, L);
+    case 'html':
+      return renderReportHtml(r, L);
+    case 'table':
+      return renderReportTable(r, L, chalk);
+  }
+}
+
+function checkResult(ctx: Context, r: Report): number {
+  const m = missed(r);
+  if (m.length === 0) return EXIT.ok;
+  ctx.streams.stderr.write(`qa: ${tr(ctx.lang, `${m.length} 项 KPI 未达标`, `${m.length} KPI${m.length === 1 ? '' : 's'} missed the target`)}: ${m.join(', ')}\n`);
+  return EXIT.kpiMissed;
+}
+
+export function runReport(ctx: Context, opts: { month?: string; format?: string; out?: string; check?: boolean }): number {
+  const zone = new Zone(ctx.config().config.timezone);
+  const month = pickMonth(ctx, zone, opts.month);
+  const fromExt = opts.out ? ({ '.json': 'json', '.csv': 'csv', '.md': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table' } as Record<string, Format>)[path.extname(opts.out).toLowerCase()] : undefined;
+  const format = (opts.format ?? (ctx.json ? 'json' : (fromExt ?? 'table'))) as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
+  if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
+  return withReport(ctx, month, (r) => {
+    const colour = !opts.out && format === 'table';
+    const text = render(r, format, ctx.lang, makeChalk(ctx.env, colour ? ctx.streams.stdout.isTTY : false));
+    if (opts.out) {
+      writeAtomic(path.resolve(opts.out), text);
+      if (!ctx.json) ctx.streams.stderr.write(`${tr(ctx.lang, '报告已写入', 'report written to')} ${opts.out}\n`);
+    } else {
+      ctx.streams.stdout.write(text);
+    }
+    return opts.check ? checkResult(ctx, r) : EXIT.ok;
+  });
+}
+
+const mask = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\d{7,}/g, (d) => `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`) : v);
+
+export function runExport(ctx: Context, opts: { month?: string; outDir?: string; check?: boolean; quiet?: boolean }): number {
+  if (!opts.outDir) throw new UsageError('--out-dir DIR is required', { hint: 'qa export --month 2026-10 --out-dir /srv/qa/reports' });
+  const zone = new Zone(ctx.config().config.timezone);
+  const month = pickMonth(ctx, zone, opts.month);
+  const dir = path.resolve(opts.outDir, `qa-${month}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new QaError(`cannot create the export folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: dir });
+  }
+  return withReport(ctx, month, (r, rc) => {
+    const L = ctx.lang;
+    const [start, end] = zone.monthRange(month);
+    const asOf = Math.min(end, rc.now);
+    const findings = exportFindings(rc.db, start, end, rc.config.rectification.callDepartment);
+    const rects = exportRectifications(rc.db, asOf);
+    const iso = (v: unknown): unknown => (typeof v === 'number' ? zone.iso(v) : v);
+    const files: [string, string][] = [
+      ['report.json', `${JSON.stringify(r, null, 2)}\n`],
+      ['report.md', renderReportMarkdown(r, L)],
+      ['report.html', renderReportHtml(r, L)],
+      ['kpis.csv', renderKpiCsv(r, L)],
+      [
+        'findings.csv',
+        toExcelCsv(
+          ['kind', 'item_id', 'checklist', 'department', 'staff_or_agent', 'sampled', 'unsampled_reason', 'changed_after_review', 'check', 'category', 'severity', 'result', 'note', 'auditor', 'found_at'],
+          findings.map((f) => [f.kind, f.item_id, f.checklist, f.department, f.staff_or_agent, f.sampled ? 'yes' : 'no', mask(f.unsampled_reason), f.changed_after_review ? 'yes' : 'no', f.check_code, f.category, f.severity, f.result, mask(f.note), f.auditor, iso(f.found_at)]),
+        ),
+      ],
+      [
+        'rectifications.csv',
+        toExcelCsv(
+          ['id', 'kind', 'item_id', 'check', 'severity', 'finding_note', 'owner_department', 'owner_person', 'opened_at', 'due_date', 'state', 'cause', 'measures', 'evidence', 'verification', 'done_at', 'verified_at', 'verified_by'],
+          rects.map((x) => [x.id, x.kind, x.item_id, x.check_code, x.severity, mask(x.finding_note), x.owner_department, x.owner_person, iso(x.opened_at), x.due_date, x.state, mask(x.cause), mask(x.measures), mask(x.evidence), mask(x.verification), iso(x.done_at), iso(x.verified_at), x.verified_by]),
+        ),
+      ],
+    ];
+    for (const [name, text] of files) writeAtomic(path.join(dir, name), text);
+    const m = missed(r);
+    if (ctx.json) {
+      ctx.streams.stdout.write(`${JSON.stringify({ month, dir, files: files.map(([n]) => path.join(dir, n)), missed: m }, null, 2)}\n`);
+    } else if (!opts.quiet) {
+      ctx.streams.stdout.write(`${tr(L, `已导出 ${month} 报告到`, `exported the ${month} report to`)} ${dir}\n${files.map(([n]) => `  ${n}\n`).join('')}`);
+    }
+    if (!opts.check) return EXIT.ok;
+    if (opts.quiet && m.length) return EXIT.kpiMissed;
+    return checkResult(ctx, r);
+  });
+}

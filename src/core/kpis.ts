@@ -1,0 +1,363 @@
+/**
+ * The KPIs of the monthly supervision report (SPEC §5), one small pure
+ * function each, over the month's figures. A rate is numerator/denominator
+ * with the denominator counting only rows that have the values it needs;
+ * value null = no data; met null = no data or no target. Targets and
+ * operators default to the SPEC table and can be overridden in the config
+ * (`kpis.<id>.target`, `kpis.<id>.op`).
+ */
+import type { ComplaintRow, RecordFigures, ReviewedItem, SurveyFigures, WeekFigures } from '../db/report.js';
+import type { WorkCalendar } from './calendar.js';
+import { workdayDeadline } from './calendar.js';
+import type { Zone } from './time.js';
+
+export type Op = '>=' | '<=' | '=';
+
+export interface MonthFigures {
+  month: string;
+  records: RecordFigures;
+  weeks: WeekFigures[];
+  surveys: SurveyFigures;
+  complaints: ComplaintRow[];
+  reviews: ReviewedItem[];
+  /** Rectifications due in the month: due date, and whether/when they first reached done. */
+  rectificationsDue: { due_end: number; first_done_at: number | null }[];
+  /** Of those opened before the month's end, how many were past due and not done at the end. */
+  overdueAtEnd: number;
+  /** The instant the month is judged at: its end, or now for the current month. */
+  asOf: number;
+}
+
+export interface Counted {
+  numerator: number | null;
+  denominator: number | null;
+  /** Rows of the month left out because a value the rule needs is missing. */
+  missing?: number;
+  /** For count KPIs whose target depends on the data (weekly calls): whether it is met. */
+  met?: boolean | null;
+}
+
+export interface KpiContext {
+  zone: Zone;
+  calendar: WorkCalendar;
+  callsPerWeek: number;
+  /** Years whose working days had to be assumed Mon–Fri. */
+  guessed: Set<number>;
+}
+
+export interface KpiDef {
+  id: string;
+  zh: string;
+  en: string;
+  /** 'rate': value in [0,1]; 'count': value is a count. */
+  kind: 'rate' | 'count';
+  op: Op;
+  target: number;
+  /** A second, higher target the seed sets (satisfaction 96 %). */
+  stretch?: number;
+  source: string;
+  compute: (f: MonthFigures, ctx: KpiContext) => Counted;
+}
+
+const HOUR = 3_600_000;
+
+const ratio = (numerator: number, denominator: number, missing?: number): Counted => ({ numerator, denominator, ...(missing ? { missing } : {}) });
+
+/** Complaints of the month with both timestamps, answered within `hours` of receipt (elapsed wall-clock time). */
+function withinHours(rows: readonly ComplaintRow[], field: keyof ComplaintRow, hours: number): Counted {
+  const known = rows.filter((r) => r[field] !== null);
+  const ok = known.filter((r) => (r[field] as number) - r.received_at <= hours * HOUR);
+  return ratio(ok.length, known.length, rows.length - known.length);
+}
+
+export const KPIS: readonly KpiDef[] = [
+  {
+    id: 'record_sample_coverage',
+    zh: '服务记录抽查覆盖率',
+    en: 'Service records sampled',
+    kind: 'rate',
+    op: '>=',
+    target: 0.2,
+    source: '000 §三(二)',
+    compute: (f) => ratio(Object.values(f.records.sampledByType).reduce((a, b) => a + b, 0), f.records.total),
+  },
+  {
+    id: 'weekly_calls_sampled',
+    zh: '每周热线录音监听数（最少一周）',
+    en: 'Hotline calls drawn per week (lowest week)',
+    kind: 'count',
+    op: '>=',
+    target: 50,
+    source: '000 §三(二)',
+    compute: (f, ctx) => {
+      if (f.weeks.length === 0) return { numerator: null, denominator: null, met: null };
+      const min = Math.min(...f.weeks.map((w) => w.drawn));
+      // ">= 50, or the whole week if it had fewer eligible calls"
+      const met = f.weeks.every((w) => w.drawn >= Math.min(w.quota ?? ctx.callsPerWeek, w.population));
+      return { numerator: min, denominator: null, met };
+    },
+  },
+  {
+    id: 'callback_coverage',
+    zh: '客户回访率',
+    en: 'Customers called back',
+    kind: 'rate',
+    op: '>=',
+    target: 0.3,
+    source: '000 §三(二)',
+    compute: (f) => ratio(f.surveys.distinctCustomers, f.records.distinctCustomers),
+  },
+  {
+    id: 'audit_pass_rate',
+    zh: '抽查合格率',
+    en: 'Reviewed items that passed',
+    kind: 'rate',
+    op: '>=',
+    target: 0.95,
+    source: 'config',
+    compute: (f) => {
+      const done = f.reviews.filter((r) => r.answered >= r.checks_total);
+      return ratio(done.filter((r) => r.failed === 0).length, done.length);
+    },
+  },
+  {
+    id: 'complaint_rate',
+    zh: '服务投诉率',
+    en: 'Customers who complained',
+    kind: 'rate',
+    op: '<=',
+    target: 0.02,
+    source: '000 §三(一)',
+    compute: (f) => ratio(new Set(f.complaints.map((c) => c.customer_id)).size, f.records.distinctCustomers),
+  },
+  {
+    id: 'complaint_ack_24h',
+    zh: '投诉 24 小时内确认',
+    en: 'Complaints acknowledged within 24 h',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002 §三',
+    compute: (f) => withinHours(f.complaints, 'acknowledged_at', 24),
+  },
+  {
+    id: 'complaint_verification_24h',
+    zh: '投诉 24 小时内启动核查',
+    en: 'Complaint checks started within 24 h',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '000 §三(二)',
+    compute: (f) => withinHours(f.complaints, 'verification_started_at', 24),
+  },
+  {
+    id: 'complaint_investigation_48h',
+    zh: '投诉 48 小时内完成初步调查',
+    en: 'Complaints investigated within 48 h',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002 §三',
+    compute: (f) => withinHours(f.complaints, 'investigated_at', 48),
+  },
+  {
+    id: 'complaint_resolution_3wd',
+    zh: '方案确认后 3 个工作日内解决',
+    en: 'Complaints resolved within 3 working days of the agreed solution',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002, 004',
+    compute: (f, ctx) => {
+      const known = f.complaints.filter((c) => c.solution_confirmed_at !== null && c.resolved_at !== null);
+      let ok = 0;
+      for (const c of known) {
+        const d = workdayDeadline(ctx.calendar, ctx.zone, c.solution_confirmed_at!, 3);
+        d.guessedYears.forEach((y) => ctx.guessed.add(y));
+        if (c.resolved_at! < d.deadline) ok++;
+      }
+      return ratio(ok, known.length, f.complaints.length - known.length);
+    },
+  },
+  {
+    id: 'satisfaction_rate',
+    zh: '客户满意率（4 分及以上）',
+    en: 'Satisfied customers (4 or 5 of 5)',
+    kind: 'rate',
+    op: '>=',
+    target: 0.85,
+    stretch: 0.96,
+    source: '002, 004',
+    compute: (f) => ratio(f.surveys.satisfied, f.surveys.withOverall, f.surveys.total - f.surveys.withOverall),
+  },
+  {
+    id: 'delivery_on_time',
+    zh: '设备按时交付率',
+    en: 'Deliveries on time',
+    kind: 'rate',
+    op: '>=',
+    target: 0.98,
+    source: '004',
+    compute: (f) => ratio(f.records.delivery.onTime, f.records.delivery.both, (f.records.byType.delivery ?? 0) - f.records.delivery.both),
+  },
+  {
+    id: 'consult_response_on_time',
+    zh: '咨询按时响应率',
+    en: 'Consultations answered in time',
+    kind: 'rate',
+    op: '>=',
+    target: 0.95,
+    source: '004',
+    compute: (f) => ratio(f.records.consult.onTime, f.records.consult.answered, (f.records.byType.consult ?? 0) - f.records.consult.answered),
+  },
+  {
+    id: 'repair_response_on_time',
+    zh: '维修按时响应率',
+    en: 'Repairs responded to in time',
+    kind: 'rate',
+    op: '>=',
+    target: 0.95,
+    source: '002',
+    compute: (f) => ratio(f.records.repair.onTime, f.records.repair.answered, (f.records.byType.repair ?? 0) - f.records.repair.answered),
+  },
+  {
+    id: 'first_time_fix_rate',
+    zh: '维修一次解决率',
+    en: 'Repairs fixed on the first visit',
+    kind: 'rate',
+    op: '>=',
+    target: 0.9,
+    source: '000 §三(一)',
+    compute: (f) => ratio(f.records.repair.ftf, f.records.repair.ftfKnown, (f.records.byType.repair ?? 0) - f.records.repair.ftfKnown),
+  },
+  {
+    id: 'recommendation_fit_rate',
+    zh: '设备推荐适配率',
+    en: 'Recommendations that fitted',
+    kind: 'rate',
+    op: '>=',
+    target: 0.9,
+    source: '000 §三(一)',
+    compute: (f) => ratio(f.records.consult.fit, f.records.consult.fitKnown, (f.records.byType.consult ?? 0) - f.records.consult.fitKnown),
+  },
+  {
+    id: 'equipment_intact_rate',
+    zh: '设备完好率',
+    en: 'Devices intact at delivery and return',
+    kind: 'rate',
+    op: '>=',
+    target: 0.9,
+    source: '002',
+    compute: (f) => ratio(f.records.intact.intact, f.records.intact.known, (f.records.byType.delivery ?? 0) + (f.records.byType.return ?? 0) - f.records.intact.known),
+  },
+  {
+    id: 'contract_within_3wd',
+    zh: '合同 3 个工作日内完成',
+    en: 'Contracts completed within 3 working days',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002',
+    compute: (f) => ratio(f.records.contract.within3wd, f.records.contract.completed, (f.records.byType.contract ?? 0) - f.records.contract.completed),
+  },
+  {
+    id: 'rectification_on_time',
+    zh: '整改按期完成率',
+    en: 'Rectifications done by their due date',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '000 §一(三)',
+    compute: (f) => {
+      // Those due in the month whose outcome is known at asOf: done on time, or past due.
+      const judged = f.rectificationsDue.filter((r) => (r.first_done_at !== null && r.first_done_at < r.due_end) || r.due_end <= f.asOf);
+      const ok = judged.filter((r) => r.first_done_at !== null && r.first_done_at < r.due_end).length;
+      return ratio(ok, judged.length);
+    },
+  },
+  {
+    id: 'rectification_overdue',
+    zh: '月末逾期未整改数',
+    en: 'Rectifications overdue at month end',
+    kind: 'count',
+    op: '=',
+    target: 0,
+    source: '000 §一(三)',
+    compute: (f) => ({ numerator: f.overdueAtEnd, denominator: null }),
+  },
+];
+
+export interface KpiValue {
+  id: string;
+  value: number | null;
+  target: number | null;
+  op: Op;
+  met: boolean | null;
+  numerator: number | null;
+  denominator: number | null;
+  previous: number | null;
+  /** Extras beyond the SPEC keys. */
+  kind: 'rate' | 'count';
+  missing: number;
+  stretch?: number;
+}
+
+export interface TargetOverride {
+  target?: number | null;
+  op?: Op;
+}
+
+/** `kpis` config section: {<id>: {target, op}}; throws an Error naming the bad key. */
+export function parseKpiOverrides(raw: unknown): Record<string, TargetOverride> {
+  if (raw === undefined) return {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('kpis: must be an object of KPI id → {target, op}');
+  const out: Record<string, TargetOverride> = {};
+  for (const [id, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (!KPIS.some((k) => k.id === id)) throw new Error(`kpis.${id}: unknown KPI (the KPIs are ${KPIS.map((k) => k.id).join(', ')})`);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`kpis.${id}: must be an object {target, op}`);
+    const o: TargetOverride = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'target') {
+        if (x !== null && (typeof x !== 'number' || !Number.isFinite(x) || x < 0)) throw new Error(`kpis.${id}.target: must be a number >= 0 or null`);
+        o.target = x as number | null;
+      } else if (k === 'op') {
+        if (x !== '>=' && x !== '<=' && x !== '=') throw new Error(`kpis.${id}.op: must be ">=", "<=" or "="`);
+        o.op = x;
+      } else throw new Error(`kpis.${id}.${k}: unknown key (use target and op)`);
+    }
+    out[id] = o;
+  }
+  return out;
+}
+
+export function meets(value: number, op: Op, target: number): boolean {
+  // Compare rates at 1e-9 so 0.2 sampled of 20 % is met despite binary floating point.
+  const eps = 1e-9;
+  return op === '>=' ? value >= target - eps : op === '<=' ? value <= target + eps : Math.abs(value - target) <= eps;
+}
+
+export function evaluate(def: KpiDef, figures: MonthFigures, ctx: KpiContext, override: TargetOverride = {}, previous: number | null = null): KpiValue {
+  const c = def.compute(figures, ctx);
+  let value: number | null;
+  if (def.kind === 'count') value = c.numerator;
+  else value = c.denominator ? (c.numerator as number) / c.denominator : null;
+  const target = override.target === undefined ? def.target : override.target;
+  const op = override.op ?? def.op;
+  let met: boolean | null;
+  if (value === null || target === null) met = null;
+  else if (c.met !== undefined && override.target === undefined && override.op === undefined) met = c.met;
+  else met = meets(value, op, target);
+  return {
+    id: def.id,
+    value,
+    target,
+    op,
+    met,
+    numerator: c.numerator,
+    denominator: c.denominator,
+    previous,
+    kind: def.kind,
+    missing: c.missing ?? 0,
+    ...(def.stretch !== undefined ? { stretch: def.stretch } : {}),
+  };
+}

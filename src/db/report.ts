@@ -1,0 +1,340 @@
+/**
+ * SQL for the monthly report (SPEC §5): the figures of one month, as plain
+ * numbers and small row lists that core/kpis.ts turns into KPIs. The scan of a
+ * month's records is the one expensive part; it is cached in month_cache
+ * under a fingerprint of everything it depends on.
+ */
+import crypto from 'node:crypto';
+import { RECORD_TYPES } from '../core/kinds.js';
+import type { Db } from './open.js';
+
+const TYPES_SQL = RECORD_TYPES.map((t) => `'${t}'`).join(', ');
+
+/** One local day of the month, with what the per-record SLA rules need. */
+export interface DayRule {
+  start: number;
+  end: number;
+  workday: boolean;
+  /** 09:00 and 18:00 local on that day (consult: 15 min inside, 30 min outside). */
+  workStart: number;
+  workEnd: number;
+  /** Exclusive end of the 3rd working day after the day (contract_within_3wd). */
+  deadline3wd: number;
+}
+
+export interface RecordFigures {
+  total: number;
+  byType: Record<string, number>;
+  distinctCustomers: number;
+  delivery: { both: number; onTime: number };
+  consult: { answered: number; onTime: number; fitKnown: number; fit: number };
+  repair: { answered: number; onTime: number; ftfKnown: number; ftf: number };
+  intact: { known: number; intact: number };
+  contract: { completed: number; within3wd: number };
+  /** Drawn for this month and still in it, per record_type. */
+  sampledByType: Record<string, number>;
+}
+
+export interface ReportStore {
+  db: Db;
+}
+
+/** What the records part of a month depends on: imports and draws touching it, plus the rules' inputs. */
+export function recordsFingerprint(db: Db, month: string, start: number, end: number, rules: string): string {
+  const imp = db
+    .prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind = 'records' AND min_at < ? AND max_at >= ?`)
+    .pluck()
+    .get(end, start) as number;
+  const moved = db
+    .prepare(`SELECT coalesce(max(import_id), 0) FROM record_changes WHERE old_occurred_at >= ? AND old_occurred_at < ?`)
+    .pluck()
+    .get(start, end) as number;
+  const runs = db.prepare(`SELECT coalesce(max(id), 0) FROM sample_runs WHERE kind = 'records' AND period = ?`).pluck().get(month) as number;
+  return crypto.createHash('sha256').update(JSON.stringify({ month, imp, moved, runs, rules })).digest('hex');
+}
+
+export function cached<T>(db: Db, month: string, part: string, fingerprint: string, compute: () => T, now: number): T {
+  const row = db.prepare('SELECT fingerprint, data FROM month_cache WHERE month = ? AND part = ?').get(month, part) as { fingerprint: string; data: string } | undefined;
+  if (row && row.fingerprint === fingerprint) return JSON.parse(row.data) as T;
+  const data = compute();
+  db.prepare(
+    `INSERT INTO month_cache (month, part, fingerprint, data, computed_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (month, part) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data, computed_at = excluded.computed_at`,
+  ).run(month, part, fingerprint, JSON.stringify(data), now);
+  return data;
+}
+
+/**
+ * One pass over the month's records (joined to its days for the SLA rules),
+ * then the distinct customers and the drawn items.
+ */
+export function recordFigures(db: Db, month: string, start: number, end: number, days: readonly DayRule[]): RecordFigures {
+  db.exec(`CREATE TEMP TABLE IF NOT EXISTS report_days (start INTEGER PRIMARY KEY, end INTEGER, workday INTEGER, work_start INTEGER, work_end INTEGER, deadline3wd INTEGER)`);
+  db.exec('DELETE FROM temp.report_days');
+  const ins = db.prepare('INSERT INTO temp.report_days VALUES (?, ?, ?, ?, ?, ?)');
+  for (const d of days) ins.run(d.start, d.end, d.workday ? 1 : 0, d.workStart, d.workEnd, d.deadline3wd);
+  const agg = db
+    .prepare(
+      `SELECT r.record_type AS type, count(*) AS n,
+         sum(r.completed_at IS NOT NULL AND r.promised_at IS NOT NULL) AS del_both,
+         sum(r.completed_at <= r.promised_at) AS del_ok,
+         sum(r.first_response_at IS NOT NULL) AS answered,
+         sum(r.first_response_at - r.occurred_at <= CASE
+               WHEN r.record_type = 'consult' THEN
+                 CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN 900000 ELSE 1800000 END
+               ELSE CASE WHEN r.remote = 1 THEN 14400000 ELSE 3600000 END END) AS answered_ok,
+         sum(r.recommendation_fit IS NOT NULL) AS fit_known, sum(r.recommendation_fit = 1) AS fit,
+         sum(r.first_time_fix IS NOT NULL) AS ftf_known, sum(r.first_time_fix = 1) AS ftf,
+         sum(r.device_intact IS NOT NULL) AS intact_known, sum(r.device_intact = 1) AS intact,
+         sum(r.completed_at IS NOT NULL) AS completed, sum(r.completed_at < d.deadline3wd) AS within3wd
+       FROM temp.report_days d
+       JOIN records r ON r.record_type IN (${TYPES_SQL}) AND r.occurred_at >= d.start AND r.occurred_at < d.end
+       GROUP BY r.record_type`,
+    )
+    .all() as Record<string, number | string>[];
+  const byType: Record<string, number> = {};
+  const f: RecordFigures = {
+    total: 0,
+    byType,
+    distinctCustomers: 0,
+    delivery: { both: 0, onTime: 0 },
+    consult: { answered: 0, onTime: 0, fitKnown: 0, fit: 0 },
+    repair: { answered: 0, onTime: 0, ftfKnown: 0, ftf: 0 },
+    intact: { known: 0, intact: 0 },
+    contract: { completed: 0, within3wd: 0 },
+    sampledByType: {},
+  };
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  for (const a of agg) {
+    const t = a.type as string;
+    byType[t] = num(a.n);
+    f.total += num(a.n);
+    if (t === 'delivery') f.delivery = { both: num(a.del_both), onTime: num(a.del_ok) };
+    if (t === 'consult') f.consult = { answered: num(a.answered), onTime: num(a.answered_ok), fitKnown: num(a.fit_known), fit: num(a.fit) };
+    if (t === 'repair') f.repair = { answered: num(a.answered), onTime: num(a.answered_ok), ftfKnown: num(a.ftf_known), ftf: num(a.ftf) };
+    if (t === 'delivery' || t === 'return') {
+      f.intact.known += num(a.intact_known);
+      f.intact.intact += num(a.intact);
+    }
+    if (t === 'contract') f.contract = { completed: num(a.completed), within3wd: num(a.within3wd) };
+  }
+  f.distinctCustomers = db
+    .prepare(`SELECT count(DISTINCT customer_id) FROM records WHERE record_type IN (${TYPES_SQL}) AND occurred_at >= ? AND occurred_at < ?`)
+    .pluck()
+    .get(start, end) as number;
+  const sampled = db
+    .prepare(
+      `SELECT r.record_type AS type, count(*) AS n FROM sample_items s CROSS JOIN records r ON r.record_id = s.item_id
+       WHERE s.kind = 'records' AND s.period = ? AND r.occurred_at >= ? AND r.occurred_at < ? GROUP BY r.record_type`,
+    )
+    .all(month, start, end) as { type: string; n: number }[];
+  for (const s of sampled) f.sampledByType[s.type] = s.n;
+  return f;
+}
+
+export interface WeekFigures {
+  week: string;
+  /** Eligible calls (from the draw's receipt, else counted now). */
+  population: number;
+  drawn: number;
+  quota: number | null;
+  run: number | null;
+}
+
+export function callWeekFigures(db: Db, weeks: readonly { week: string; start: number; end: number }[], minSeconds: number): WeekFigures[] {
+  const run = db.prepare(`SELECT id, population, params FROM sample_runs WHERE kind = 'calls' AND period = ? ORDER BY id LIMIT 1`);
+  const drawn = db.prepare(`SELECT count(*) FROM sample_items WHERE kind = 'calls' AND period = ?`).pluck();
+  const pop = db.prepare('SELECT count(*) FROM calls WHERE started_at >= ? AND started_at < ? AND duration_seconds >= ?').pluck();
+  return weeks.map((w) => {
+    const r = run.get(w.week) as { id: number; population: number; params: string } | undefined;
+    return {
+      week: w.week,
+      population: r ? r.population : (pop.get(w.start, w.end, minSeconds) as number),
+      drawn: drawn.get(w.week) as number,
+      quota: r ? ((JSON.parse(r.params) as { quota?: number }).quota ?? null) : null,
+      run: r ? r.id : null,
+    };
+  });
+}
+
+export interface SurveyFigures {
+  total: number;
+  withOverall: number;
+  satisfied: number;
+  distinctCustomers: number;
+}
+
+export function surveyFigures(db: Db, start: number, end: number): SurveyFigures {
+  return db
+    .prepare(
+      `SELECT count(*) AS total, count(overall) AS withOverall, coalesce(sum(overall >= 4), 0) AS satisfied,
+              count(DISTINCT customer_id) AS distinctCustomers
+       FROM surveys WHERE surveyed_at >= ? AND surveyed_at < ?`,
+    )
+    .get(start, end) as SurveyFigures;
+}
+
+export interface ComplaintRow {
+  complaint_id: string;
+  customer_id: string;
+  received_at: number;
+  acknowledged_at: number | null;
+  verification_started_at: number | null;
+  investigated_at: number | null;
+  solution_confirmed_at: number | null;
+  resolved_at: number | null;
+  department: string | null;
+  category: string | null;
+}
+
+export function complaintRows(db: Db, start: number, end: number): ComplaintRow[] {
+  return db
+    .prepare(
+      `SELECT complaint_id, customer_id, received_at, acknowledged_at, verification_started_at, investigated_at,
+              solution_confirmed_at, resolved_at, department, category
+       FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY received_at`,
+    )
+    .all(start, end) as ComplaintRow[];
+}
+
+/** A review of an item of the month (records by occurred_at, calls by started_at), with its answers. */
+export interface ReviewedItem {
+  review_id: number;
+  kind: 'records' | 'calls';
+  item_id: string;
+  checklist: string;
+  stratum: string;
+  department: string | null;
+  sampled: number;
+  unsampled_reason: string | null;
+  checks_total: number;
+  changed_after_review: number;
+  answered: number;
+  failed: number;
+  /** Σ weights of applicable checks, and of those passed. */
+  weight: number;
+  weight_passed: number;
+}
+
+export function reviewedItems(db: Db, start: number, end: number, callDepartment: string): ReviewedItem[] {
+  return db
+    .prepare(
+      `WITH items AS (
+         SELECT v.*, r.record_type AS stratum, r.department AS department, r.import_id AS cur_import
+         FROM reviews v JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
+         WHERE r.occurred_at >= :s AND r.occurred_at < :e
+         UNION ALL
+         SELECT v.*, c.agent_id AS stratum, :calldept AS department, c.import_id AS cur_import
+         FROM reviews v JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
+         WHERE c.started_at >= :s AND c.started_at < :e
+       )
+       SELECT i.id AS review_id, i.kind, i.item_id, i.checklist, i.stratum, i.department, i.sampled, i.unsampled_reason, i.checks_total,
+              (i.snapshot_import_id IS NOT NULL AND i.cur_import <> i.snapshot_import_id) AS changed_after_review,
+              count(f.id) AS answered, coalesce(sum(f.result = 'fail'), 0) AS failed,
+              coalesce(sum(CASE WHEN f.result = 'na' THEN 0 ELSE CASE f.severity WHEN 'critical' THEN 3 WHEN 'major' THEN 2 ELSE 1 END END), 0) AS weight,
+              coalesce(sum(CASE WHEN f.result = 'pass' THEN CASE f.severity WHEN 'critical' THEN 3 WHEN 'major' THEN 2 ELSE 1 END ELSE 0 END), 0) AS weight_passed
+       FROM items i LEFT JOIN findings f ON f.review_id = i.id
+       GROUP BY i.id ORDER BY i.kind DESC, i.item_id`,
+    )
+    .all({ s: start, e: end, calldept: callDepartment }) as ReviewedItem[];
+}
+
+/** Failed checks of the month's reviewed items, for the breakdowns. */
+export interface FailedCheck {
+  review_id: number;
+  check_code: string;
+  category: string;
+  severity: string;
+  check_text: string;
+}
+
+export function failedChecks(db: Db, reviewIds: readonly number[]): FailedCheck[] {
+  if (reviewIds.length === 0) return [];
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS report_reviews (id INTEGER PRIMARY KEY)');
+  db.exec('DELETE FROM temp.report_reviews');
+  const ins = db.prepare('INSERT INTO temp.report_reviews VALUES (?)');
+  for (const id of reviewIds) ins.run(id);
+  return db
+    .prepare(
+      `SELECT f.review_id, f.check_code, f.category, f.severity, f.check_text FROM findings f
+       JOIN temp.report_reviews t ON t.id = f.review_id WHERE f.result = 'fail' ORDER BY f.id`,
+    )
+    .all() as FailedCheck[];
+}
+
+export interface RectificationFigure {
+  id: number;
+  state: string;
+  owner_department: string | null;
+  owner_person: string | null;
+  due_date: string;
+  opened_at: number;
+  item_id: string;
+  check_code: string;
+  severity: string;
+  /** First time it reached done, if ever (epoch ms). */
+  first_done_at: number | null;
+  /** Its state at the instant given to the query (from the step history). */
+  state_then: string | null;
+}
+
+/**
+ * Rectifications opened before `asOf`, with their state at `asOf` (rebuilt
+ * from the steps) and the first time they reached done.
+ */
+export function rectificationFigures(db: Db, asOf: number): RectificationFigure[] {
+  return db
+    .prepare(
+      `SELECT x.id, x.state, x.owner_department, x.owner_person, x.due_date, x.opened_at, v.item_id, f.check_code, f.severity,
+              (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
+              (SELECT s.to_state FROM rectification_steps s WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS state_then
+       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       WHERE x.opened_at < :t
+       ORDER BY x.due_date, x.id`,
+    )
+    .all({ t: asOf }) as RectificationFigure[];
+}
+
+/** Rectifications due in a month (by due date), whatever their opening time. */
+export function rectificationsDueIn(db: Db, firstDay: string, lastDay: string): RectificationFigure[] {
+  return db
+    .prepare(
+      `SELECT x.id, x.state, x.owner_department, x.owner_person, x.due_date, x.opened_at, v.item_id, f.check_code, f.severity,
+              (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
+              NULL AS state_then
+       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       WHERE x.due_date >= ? AND x.due_date <= ?
+       ORDER BY x.due_date, x.id`,
+    )
+    .all(firstDay, lastDay) as RectificationFigure[];
+}
+
+/** Every answer of the month's reviewed items, for findings.csv. */
+export function exportFindings(db: Db, start: number, end: number, callDepartment: string): Record<string, unknown>[] {
+  return db
+    .prepare(
+      `SELECT v.kind, v.item_id, v.checklist, coalesce(r.department, CASE WHEN v.kind = 'calls' THEN :calldept END) AS department,
+              coalesce(r.staff_id, c.agent_id) AS staff_or_agent, v.sampled, v.unsampled_reason,
+              (v.snapshot_import_id IS NOT NULL AND coalesce(r.import_id, c.import_id) <> v.snapshot_import_id) AS changed_after_review,
+              f.check_code, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
+       FROM reviews v
+       LEFT JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
+       LEFT JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
+       JOIN findings f ON f.review_id = v.id
+       WHERE coalesce(r.occurred_at, c.started_at) >= :s AND coalesce(r.occurred_at, c.started_at) < :e
+       ORDER BY v.kind DESC, v.item_id, f.id`,
+    )
+    .all({ s: start, e: end, calldept: callDepartment }) as Record<string, unknown>[];
+}
+
+/** Rectifications opened before `asOf`, with their texts, for rectifications.csv. */
+export function exportRectifications(db: Db, asOf: number): Record<string, unknown>[] {
+  return db
+    .prepare(
+      `SELECT x.id, v.kind, v.item_id, f.check_code, f.severity, f.note AS finding_note, x.owner_department, x.owner_person,
+              x.opened_at, x.due_date, x.state, x.cause, x.measures, x.evidence, x.verification, x.done_at, x.verified_at, x.verified_by
+       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       WHERE x.opened_at < ? ORDER BY x.id`,
+    )
+    .all(asOf) as Record<string, unknown>[];
+}
