@@ -7,8 +7,37 @@ import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { EXIT, formatError, QaError } from './errors.js';
 
+/** Global options that take a value: skip it when looking for the command word. */
+const VALUED = new Set(['--db', '--config', '--lang']);
+
+/**
+ * commander answers `qa nosuch --help` with the top-level help and exit 0;
+ * scripts need an unknown command to be an error whatever the flags.
+ */
+function unknownCommand(program: ReturnType<typeof buildProgram>, args: string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (VALUED.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a === 'help' || program.commands.some((c) => c.name() === a) ? null : a;
+  }
+  return null;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const unknown = unknownCommand(program, argv.slice(2));
+  if (unknown !== null) {
+    const names = program.commands.map((c) => c.name());
+    const near = names.find((n) => n.startsWith(unknown.slice(0, 3)));
+    process.stderr.write(`qa: error: unknown command '${unknown}'${near ? ` (did you mean ${near}?)` : ''}
+hint: the commands are ${names.join(', ')}; qa --help shows them
+`);
+    return EXIT.usage;
+  }
   const override = (c: typeof program): void => {
     c.exitOverride();
     c.commands.forEach(override);

@@ -6,7 +6,19 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** The package version: package.json sits two levels up from dist/src/, one from src/ (tests). */
+function version(): string {
+  const req = createRequire(import.meta.url);
+  for (const p of ['../../package.json', '../package.json']) {
+    try {
+      const pkg = req(p) as { name?: string; version: string };
+      if (pkg.name === 'qa') return pkg.version;
+    } catch {
+      // try the next place
+    }
+  }
+  return 'unknown';
+}
 
 type Handler = (ctx: Context, cmd: Command) => Promise<number> | number;
 
@@ -20,7 +32,7 @@ function action(load: () => Promise<Handler>) {
   };
 }
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
+const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n`;
 
 export function buildProgram(): Command {
   const program = new Command('qa');
@@ -28,7 +40,7 @@ export function buildProgram(): Command {
     .description(
       'Service-quality supervision for the rental business: import the exports, draw the audit samples, record findings, track rectification, print the monthly KPI report.',
     )
-    .version(pkg.version, '-V, --version')
+    .version(version(), '-V, --version')
     .option('--db <path>', 'database file (default: $QA_DB, else ./qa.sqlite)')
     .option('--config <path>', 'config file (default: $QA_CONFIG, else ./qa.config.json if present)')
     .addOption(new Option('--lang <lang>', 'output language (default: from LANG/LC_ALL)').choices(['zh', 'en']))
@@ -38,6 +50,9 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .configureOutput({
       outputError: (str, write) => write(`qa: ${str.replace(/^error: /, 'error: ')}`),
+      // A fixed width: the help is the same on every terminal (and bin/qa serves it pre-rendered).
+      getOutHelpWidth: () => 80,
+      getErrHelpWidth: () => 80,
     })
     .showHelpAfterError('hint: add --help for usage and examples')
     .addHelpText(
