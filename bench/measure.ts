@@ -4,6 +4,7 @@
  * runner turns into a "failed" row so the other measurements still run.
  */
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { countRows, copyDb, csvHeader, removeDb, warmFile, type CsvInput } from './inputs.js';
 import { describeFailure, run, type RssMethod, type RunResult } from './proc.js';
 import { measured, median, noNumber, ratio, type Row, type Target } from './results.js';
@@ -214,6 +215,34 @@ export async function reportAvailable(b: Bench): Promise<boolean> {
 
 export function reportLabel(count: number): string {
   return `report --month ${REPORT_MONTH} (3 x ${countLabel(count)} records)`;
+}
+
+/** Forget the cached month figures, so the next report recomputes them from the records (the cold case). */
+function clearReportCache(db: string): void {
+  const d = new Database(db);
+  try {
+    d.exec('DELETE FROM month_cache');
+    d.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    d.close();
+  }
+}
+
+/**
+ * Cold: the first report after an import touched the months (every month's
+ * records scanned and cached). Warm: the report as analysts rerun it.
+ */
+export async function measureReportCold(b: Bench, db: string, count: number): Promise<Row> {
+  const args = ['--db', db, 'report', '--month', REPORT_MONTH, '--format', 'json'];
+  const times: number[] = [];
+  for (let i = 1; i <= b.runs; i++) {
+    clearReportCache(db);
+    const r = await qa(b, args);
+    if (r.code !== 0) throw new BenchFailure(`qa report failed (${describeFailure(r)})`);
+    times.push(r.seconds);
+    b.log(`report (cold) run ${i}/${b.runs}: ${r.seconds.toFixed(3)} s`);
+  }
+  return measured('report.cold', `${reportLabel(count)}, cold cache`, 's', times, null, 'month figures recomputed each run');
 }
 
 export async function measureReport(b: Bench, db: string, count: number): Promise<Row> {

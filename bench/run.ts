@@ -26,6 +26,7 @@ import {
   measureHelp,
   measureImport,
   measureReport,
+  measureReportCold,
   measureRss,
   measureSample,
   qa,
@@ -311,7 +312,7 @@ async function runSections(b: Bench, inputs: Inputs, opts: Options, big: number,
     const months: CsvInput[] = [];
     for (const m of [8, 9, 10]) months.push(await inputs.csv(monthSpec(2026, m, big)));
     const db = await inputs.db(`3months-${big}.sqlite`, months, (file) => qaImport(b, file, months, 3 * big));
-    return [await measureReport(b, db, big)];
+    return [await measureReport(b, db, big), await measureReportCold(b, db, big)];
   });
 
   await guarded('help', () => measureHelp(b));

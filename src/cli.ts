@@ -5,7 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
-import { EXIT, formatError, QaError } from './errors.js';
+import { EXIT, formatError, fromSqliteError, QaError } from './errors.js';
 
 /** Global options that take a value: skip it when looking for the command word. */
 const VALUED = new Set(['--db', '--config', '--lang']);
@@ -51,6 +51,12 @@ hint: the commands are ${names.join(', ')}; qa --help shows them
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
       if (e.code === 'commander.help') return e.exitCode === 0 ? EXIT.ok : EXIT.usage; // bare `qa`: help, then 2
       return EXIT.usage; // commander already printed "qa: error: …"
+    }
+    const dbError = fromSqliteError(e);
+    if (dbError) {
+      process.stderr.write(formatError(dbError));
+      if (process.env.QA_DEBUG === '1' && (e as Error).stack) process.stderr.write(`${(e as Error).stack}\n`);
+      return dbError.exitCode;
     }
     if (e instanceof QaError) {
       process.stderr.write(formatError(e));

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { UsageError } from './errors.js';
 import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
 import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
+import { readYearFile } from './core/calendar.js';
+import { parseKpiOverrides } from './core/kpis.js';
 
 export interface SamplingConfig {
   /** Share of each month's records, per record_type stratum (000 §三(二): ≥ 20 %). */
@@ -195,6 +197,8 @@ export function validateConfig(raw: unknown, file?: string): Config {
           if (ck !== 'files') fail(`calendar.${ck}`, `unknown key${suggest(ck, ['files'])}`, file);
           const base = file ? path.dirname(file) : process.cwd();
           out.calendar.files = run<string[]>('calendar.files', stringList, cv).map((f) => path.resolve(base, f));
+          // Read them now: a bad year file should stop tonight's import, not next month's report.
+          for (const f of out.calendar.files) run('calendar.files', () => readYearFile(f), null);
         }
         break;
       }
@@ -206,6 +210,11 @@ export function validateConfig(raw: unknown, file?: string): Config {
         }
         break;
       case 'kpis':
+        try {
+          parseKpiOverrides(v);
+        } catch (e) {
+          throw new UsageError(`config key ${(e as Error).message}`, file ? { where: file } : {});
+        }
         out.kpis = v;
         break;
       default:

@@ -51,3 +51,22 @@ export function formatError(e: QaError): string {
   const hint = e.hint ? `\nhint: ${e.hint}` : '';
   return `qa: error: ${e.message}${where}${hint}\n`;
 }
+
+/**
+ * A database error is a failure (exit 1), not a bug (SPEC §1): say what it
+ * means for the user. Returns null for anything that is not an SQLite error.
+ */
+export function fromSqliteError(e: unknown): QaError | null {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return null;
+  const msg = (e as Error).message;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new QaError('the database is busy: another qa is writing to it (a large import?)', { hint: 'run this again when it has finished' });
+  }
+  if (code.startsWith('SQLITE_READONLY')) return new QaError('the database is read-only here', { hint: 'check the file and folder permissions, or work on a writable copy' });
+  if (code.startsWith('SQLITE_FULL')) return new QaError('the disk is full: nothing was written', { hint: 'free some space and run it again' });
+  if (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB')) return new QaError('the database file is damaged', { hint: 'restore it from a backup' });
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return new QaError(`cannot read or write the database: ${msg}`);
+  if (code.startsWith('SQLITE_CONSTRAINT')) return null; // a constraint we did not expect is a bug
+  return new QaError(`database error: ${msg}`);
+}

@@ -10,6 +10,7 @@ import type { Config } from '../config.js';
 import { hypergeometricUpper } from '../core/bounds.js';
 import { WorkCalendar, workdayDeadline } from '../core/calendar.js';
 import { RECORD_TYPES } from '../core/kinds.js';
+import { maskPhonesInText } from '../core/mask.js';
 import { evaluate, KPIS, parseKpiOverrides, type KpiContext, type KpiValue, type MonthFigures } from '../core/kpis.js';
 import { isOverdue, STATES, type State } from '../core/rectification.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, previousMonth, Zone } from '../core/time.js';
@@ -31,7 +32,7 @@ import {
 import { UsageError } from '../errors.js';
 
 /** Bump when the cached record figures change meaning. */
-const FIGURES_VERSION = 1;
+const FIGURES_VERSION = 2;
 const TREND_MONTHS = 6;
 
 export interface Report {
@@ -40,7 +41,8 @@ export interface Report {
   kpis: (KpiValue & { trend: (number | null)[] })[];
   coverage: {
     records: { population: number; sampled: number; rate: number | null; strata: { record_type: string; population: number; sampled: number; rate: number | null }[] };
-    weeks: { week: string; population: number; drawn: number; target: number; met: boolean }[];
+    /** met null: the week is not over (or ended less than a day ago) and has no draw yet. */
+    weeks: { week: string; population: number; drawn: number; target: number; met: boolean | null }[];
   };
   findings: {
     reviewed: number;
@@ -147,7 +149,7 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
   return {
     month,
     records,
-    weeks: callWeekFigures(db, weeksOf(month, zone), config.sampling.minCallSeconds),
+    weeks: callWeekFigures(db, weeksOf(month, zone), config.sampling.minCallSeconds, rc.now),
     surveys: surveyFigures(db, start, end),
     complaints: complaintRows(db, start, end),
     reviews: reviewedItems(db, start, end, config.rectification.callDepartment),
@@ -197,14 +199,15 @@ export function buildReport(rc: ReportContext, month: string): Report {
   const sampledTotal = strata.reduce((n, s) => n + s.sampled, 0);
   const weeks = f.weeks.map((w) => {
     const target = Math.min(w.quota ?? config.sampling.callsPerWeek, w.population);
-    return { week: w.week, population: w.population, drawn: w.drawn, target, met: w.drawn >= target };
+    return { week: w.week, population: w.population, drawn: w.drawn, target, met: w.pending ? null : w.drawn >= target };
   });
 
   // Findings.
   const done = f.reviews.filter((r) => r.answered >= r.checks_total);
   const failedItems = done.filter((r) => r.failed > 0);
   const scores = done.filter((r) => r.weight > 0).map((r) => r.weight_passed / r.weight);
-  const fails = failedChecks(db, f.reviews.map((r) => r.review_id));
+  // The breakdowns count completed reviews only, like reviewed/passed/failed.
+  const fails = failedChecks(db, done.map((r) => r.review_id));
   const reviewDept = new Map(f.reviews.map((r) => [r.review_id, r.department ?? '—']));
   const byCategory = countBy(fails, (x) => x.category);
   const byCheck = new Map<string, { check: string; text: string; severity: string; failed: number }>();
@@ -284,7 +287,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
       failed: failedItems.length,
       in_progress: f.reviews.length - done.length,
       average_score: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
-      unsampled: unsampled.map((r) => ({ kind: r.kind, item_id: r.item_id, reason: r.unsampled_reason })),
+      unsampled: unsampled.map((r) => ({ kind: r.kind, item_id: r.item_id, reason: maskPhonesInText(r.unsampled_reason) })),
       changed_after_review: changed.map((r) => ({ kind: r.kind, item_id: r.item_id })),
       by_category: [...byCategory].map(([category, failed]) => ({ category, failed })).sort((a, b) => b.failed - a.failed),
       by_department: [...depts.values()].sort((a, b) => b.failed_checks - a.failed_checks || a.department.localeCompare(b.department)),

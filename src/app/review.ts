@@ -205,6 +205,8 @@ export interface StepInput {
   due?: string | undefined;
   by: string;
   at: number;
+  /** Local date of `at`. */
+  today?: string | undefined;
 }
 
 /** Move a rectification one step, or refuse with the allowed next states (usage error). */

@@ -193,6 +193,7 @@ function drawCalls(store: SampleStore, p: SampleParams, watermark: number): Call
   for (const week of weeks) {
     if (done.has(week)) continue;
     const [start, end] = zone.weekRange(week);
+    if (end > p.now) continue; // not over yet (a run dated ahead): its draw would be partial and final
     const population = store.callPopulation(start, end, minCallSeconds);
     if (population.length === 0) continue;
     // A call already drawn (its time was changed into this week later) cannot be drawn again.

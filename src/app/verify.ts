@@ -33,7 +33,10 @@ export interface VerifyResult {
     population: number;
     drawn: number;
   };
+  /** Everything matched, including an unchanged population. */
   ok: boolean;
+  /** The draw matched its receipt for the population the run saw (late records aside). */
+  draw_ok: boolean;
   checks: Check[];
   population: { at_run: number; now: number; appeared: string[]; vanished: string[]; moved: { id: string; from: string; to: string }[] };
   draw: { receipt: number; recomputed: number; missing: string[]; unexpected: string[] };
@@ -117,7 +120,8 @@ export function verifyRun(store: SampleStore, runId: number, dbSeed: string): Ve
     detail: sameOk
       ? 'the population has not changed since the draw'
       : `the population changed after the draw: ${appeared.length} appeared${list(appeared)}, ${vanished.length} vanished${list(vanished)}` +
-        (moved.length ? `, ${moved.length} moved to another stratum${list(moved.map((m) => `${m.id} ${m.from}→${m.to}`))}` : ''),
+        (moved.length ? `, ${moved.length} moved to another stratum${list(moved.map((m) => `${m.id} ${m.from}→${m.to}`))}` : '') +
+        (popOk && drawOk ? ' — the draw matched what the run saw; rows imported later join the next qa sample' : ''),
   });
 
   return {
@@ -133,6 +137,7 @@ export function verifyRun(store: SampleStore, runId: number, dbSeed: string): Ve
       drawn: run.drawn,
     },
     ok: checks.every((c) => c.ok),
+    draw_ok: popOk && drawOk,
     checks,
     population: { at_run: then.length, now: now.length, appeared, vanished, moved },
     draw: { receipt: receipt.length, recomputed: recomputed.length, missing, unexpected },

@@ -3,7 +3,6 @@
  * for scripts (SPEC §4).
  */
 import fs from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { Context } from '../context.js';
 import { parseResult, recordFinding, resolveItem } from '../app/review.js';
@@ -14,6 +13,7 @@ import { ReviewStore, type ItemKind } from '../db/review.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { detectEncoding } from '../io/csv.js';
+import { CsvParser, CsvSyntaxError } from '../io/csvParser.js';
 
 export interface FindingAddOptions {
   item?: string;
@@ -104,13 +104,22 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   const enc = await detectEncoding(file, file);
   const bytes = fs.readFileSync(file).subarray(enc.bom);
   const text = enc.name === 'utf8' ? bytes.toString('utf8') : iconv.decode(bytes, enc.name);
-  let rows: string[][];
+  // The import tokenizer gives each row its real line number (quoted newlines included).
+  const rows: { fields: string[]; line: number }[] = [];
+  const malformed: { line: number; message: string }[] = [];
+  const parser = new CsvParser(',', {
+    record: (fields, line) => {
+      if (fields.some((f) => f.trim() !== '')) rows.push({ fields, line });
+    },
+    malformed: (line, _raw, reason) => malformed.push({ line, message: reason }),
+  });
   try {
-    rows = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    parser.push(text);
+    parser.end();
   } catch (e) {
-    throw new QaError(`cannot read the CSV: ${(e as Error).message}`, { where: file });
+    throw new QaError(`cannot read the CSV: ${(e as Error).message}`, { where: `${file} line ${(e as CsvSyntaxError).line ?? 1}` });
   }
-  const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
+  const header = (rows.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
   const col = (name: string): number => header.findIndex((h) => COLUMN_ALIASES[name]!.includes(h));
   const idx = Object.fromEntries(Object.keys(COLUMN_ALIASES).map((k) => [k, col(k)])) as Record<string, number>;
   const missing = ['item', 'check', 'result'].filter((k) => idx[k] === -1);
@@ -120,7 +129,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   const zone = new Zone(config.timezone);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   const store = new ReviewStore(db);
-  const errors: { line: number; message: string }[] = [];
+  const errors: { line: number; message: string }[] = [...malformed];
   let added = 0;
   let opened = 0;
   const at = ctx.now().getTime();
@@ -128,8 +137,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   try {
     // All or nothing: one transaction; nested recordFinding transactions become savepoints.
     db.exec('BEGIN IMMEDIATE');
-    rows.forEach((r, i) => {
-      const line = i + 2;
+    rows.forEach(({ fields: r, line }) => {
       try {
         const result = parseResult(get(r, 'result') ?? '');
         if (!result) throw new UsageError(`result must be pass, fail or na, got "${get(r, 'result') ?? ''}"`);
@@ -150,6 +158,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
         errors.push({ line, message: e.message });
       }
     });
+    errors.sort((a, b) => a.line - b.line);
     if (errors.length) db.exec('ROLLBACK');
     else db.exec('COMMIT');
   } catch (e) {

@@ -2,12 +2,15 @@
  * `qa import <kind> <file…|->` — load exports into the database (SPEC §2).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { isKind, KINDS, type Kind } from '../core/kinds.js';
 import type { Context } from '../context.js';
 import { openDb, resolveDbPath } from '../db/open.js';
+import { logUnmask } from '../db/audit.js';
 import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { importFile, problemMessage, type ImportSummary } from '../io/importFile.js';
+import { normalizeEncoding } from '../io/csv.js';
 import type { Problem } from '../io/producer.js';
 import { BOM, neutralise } from '../render/csv.js';
 import { makeChalk, Progress } from '../render/term.js';
@@ -40,23 +43,29 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   if (files.length === 0) throw new UsageError('name at least one file to import, or - for stdin', { hint: `qa import ${kind} exports/${kind}.csv` });
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const delimiter = parseDelimiter(opts.delimiter);
+  if (opts.encoding !== undefined) normalizeEncoding(opts.encoding); // a bad name is one usage error, not one per file
   const { config } = ctx.config();
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
   const { stdout, stderr } = ctx.streams;
   const chalk = makeChalk(ctx.env, stdout.isTTY);
   const progress = new Progress(stderr, !!stderr.isTTY && !ctx.json);
 
+  // --rejects FILE is written under a temp name and renamed when the import
+  // ends (also when it failed: that is when it is needed); Ctrl-C removes it.
   let rejectsOut: fs.WriteStream | null = null;
+  const rejectsTmp = opts.rejects ? path.join(path.dirname(path.resolve(opts.rejects)), `.${path.basename(opts.rejects)}.${process.pid}.tmp`) : '';
   if (opts.rejects) {
-    rejectsOut = fs.createWriteStream(opts.rejects, { mode: 0o600 });
+    rejectsOut = fs.createWriteStream(rejectsTmp, { mode: 0o600 });
     rejectsOut.write(BOM + stringify([['file', 'line', 'column', 'problem', 'row']], { record_delimiter: 'windows' }));
   }
+  let interrupted = false;
+  if (rejectsOut && ctx.unmask) logUnmask(db, `import ${kind} --rejects ${opts.rejects}`, 0);
   const onSigint = (): void => {
     ctx.interrupted = true;
   };
   process.on('SIGINT', onSigint);
 
-  const summaries: ImportSummary[] = [];
+  const summaries: (ImportSummary | { kind: Kind; file: string; committed: false; error: { message: string; where?: string; hint?: string } })[] = [];
   let failed = false;
   try {
     for (const input of files) {
@@ -101,10 +110,17 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
         if (files.length === 1) throw e;
         // Several files: report this one and go on with the rest (one transaction per file).
         stderr.write(formatError(e));
+        summaries.push({
+          kind,
+          file: input === '-' ? 'stdin' : input,
+          committed: false,
+          error: { message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) },
+        });
       }
     }
   } catch (e) {
     if (e instanceof Interrupted) {
+      interrupted = true;
       stderr.write(`qa: ${tr(ctx.lang, '已中断；当前文件未写入任何内容', 'interrupted; nothing from the current file was written')}\n`);
       return EXIT.interrupted;
     }
@@ -112,10 +128,14 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   } finally {
     process.off('SIGINT', onSigint);
     db.close();
-    if (rejectsOut) await new Promise((r) => rejectsOut!.end(r));
+    if (rejectsOut) {
+      await new Promise((r) => rejectsOut!.end(r));
+      if (interrupted) fs.rmSync(rejectsTmp, { force: true });
+      else fs.renameSync(rejectsTmp, path.resolve(opts.rejects!));
+    }
   }
   if (ctx.json) {
-    const doc = summaries.map(jsonSummary);
+    const doc = summaries.map((s) => ('error' in s ? s : jsonSummary(s)));
     stdout.write(`${JSON.stringify(doc.length === 1 && files.length === 1 ? doc[0] : doc, null, 2)}\n`);
   }
   return failed ? EXIT.failure : EXIT.ok;

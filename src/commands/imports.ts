@@ -8,10 +8,8 @@ import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { Zone } from '../core/time.js';
-import { maskPhone } from '../core/mask.js';
+import { maskPhonesInText } from '../core/mask.js';
 import { makeChalk, renderTable } from '../render/term.js';
-import { parse } from 'csv-parse/sync';
-import { toCsvLine } from '../io/csv.js';
 
 export function positiveInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -51,17 +49,9 @@ export function runImports(ctx: Context, opts: { limit?: string }): number {
   }
 }
 
-/** Mask the phone cells of a stored rejected row (its text is CSV). */
+/** A stored rejected row is raw CSV text: mask the phone numbers in it. */
 function maskRaw(raw: string | null, unmask: boolean): string | null {
-  if (raw === null || unmask) return raw;
-  try {
-    const [fields] = parse(raw, { relax_quotes: true, relax_column_count: true }) as string[][];
-    if (!fields) return raw;
-    // Without the header we cannot know the phone column: mask anything shaped like a phone number.
-    return toCsvLine(fields.map((f) => (/^\+?[\d\s-]{7,}$/.test(f) && /\d{7,}/.test(f.replace(/\D/g, '')) ? maskPhone(f) ?? f : f)));
-  } catch {
-    return raw.replace(/\d{7,}/g, (d) => maskPhone(d) ?? d);
-  }
+  return raw === null || unmask ? raw : maskPhonesInText(raw);
 }
 
 export function runRejects(ctx: Context, opts: { import?: string; limit?: string }): number {

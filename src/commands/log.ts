@@ -3,7 +3,8 @@
  */
 import type { Context } from '../context.js';
 import { isValidDate, Zone } from '../core/time.js';
-import { listAudit } from '../db/audit.js';
+import { listAudit, logUnmask } from '../db/audit.js';
+import { maskPhonesInText } from '../core/mask.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { renderAudit } from '../render/review.js';
@@ -25,11 +26,13 @@ export function runLog(ctx: Context, opts: { since?: string; limit?: string }): 
   const limit = positiveInt('--limit', opts.limit, 200);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
+    if (ctx.unmask) logUnmask(db, 'log', 0);
     const rows = listAudit(db, since, limit);
     if (ctx.json) {
-      ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, at: zone.iso(r.at), detail: r.detail === null ? null : JSON.parse(r.detail) })), null, 2)}\n`);
+      const detail = (d: string | null): unknown => (d === null ? null : JSON.parse(ctx.unmask ? d : maskPhonesInText(d)));
+      ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, at: zone.iso(r.at), detail: detail(r.detail) })), null, 2)}\n`);
     } else {
-      ctx.streams.stdout.write(renderAudit(rows, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+      ctx.streams.stdout.write(renderAudit(rows, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY), ctx.unmask));
     }
     return EXIT.ok;
   } finally {

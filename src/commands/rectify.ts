@@ -12,28 +12,31 @@ import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { renderRectification, renderRectificationList, stateLabel } from '../render/review.js';
 import { makeChalk } from '../render/term.js';
+import { maskPhonesInText } from '../core/mask.js';
+import { logUnmask } from '../db/audit.js';
 
 function today(ctx: Context, zone: Zone): string {
   return zone.dateOf(ctx.now().getTime());
 }
 
-function json(r: RectificationView, zone: Zone, todayDate: string): Record<string, unknown> {
+function json(r: RectificationView, zone: Zone, todayDate: string, unmask: boolean): Record<string, unknown> {
+  const m = (v: string | null): string | null => (unmask ? v : maskPhonesInText(v));
   return {
     id: r.id,
     state: r.state,
     item: { kind: r.kind, id: r.item_id, checklist: r.checklist },
     check: { code: r.check_code, category: r.category, severity: r.severity, text: r.check_text },
-    finding_note: r.finding_note,
+    finding_note: m(r.finding_note),
     found_by: r.auditor,
     found_at: zone.iso(r.found_at),
     owner_department: r.owner_department,
     owner_person: r.owner_person,
     due_date: r.due_date,
     overdue_days: overdueDays(r, todayDate),
-    cause: r.cause,
-    measures: r.measures,
-    evidence: r.evidence,
-    verification: r.verification,
+    cause: m(r.cause),
+    measures: m(r.measures),
+    evidence: m(r.evidence),
+    verification: m(r.verification),
     done_at: r.done_at === null ? null : zone.iso(r.done_at),
     done_by: r.done_by,
     verified_at: r.verified_at === null ? null : zone.iso(r.verified_at),
@@ -52,11 +55,18 @@ export function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: s
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const store = new ReviewStore(db);
-    const rows = store.listRectifications({
-      ...(opts.overdue ? { states: (states ?? ['open', 'analysed', 'planned']).filter((s) => s !== 'done' && s !== 'verified'), dueBefore: t } : states ? { states } : {}),
-      ...(opts.dept ? { dept: opts.dept } : {}),
-    });
-    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => json(r, zone, t)), null, 2)}\n`);
+    if (ctx.unmask) logUnmask(db, 'rectify list', 0);
+    // Overdue means not done/verified: with --state it narrows those states (done alone leaves nothing).
+    const wanted = opts.overdue ? (states ?? ['open', 'analysed', 'planned']).filter((s) => s !== 'done' && s !== 'verified') : states;
+    const rows =
+      wanted && wanted.length === 0
+        ? []
+        : store.listRectifications({
+            ...(wanted ? { states: wanted } : {}),
+            ...(opts.overdue ? { dueBefore: t } : {}),
+            ...(opts.dept ? { dept: opts.dept } : {}),
+          });
+    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => json(r, zone, t, ctx.unmask)), null, 2)}\n`);
     else ctx.streams.stdout.write(renderRectificationList(rows, t, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
     return EXIT.ok;
   } finally {
@@ -80,6 +90,7 @@ export function runRectifyShow(ctx: Context, idArg: string): number {
     const r = store.rectification(id);
     if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
     const steps = store.steps(id);
+    if (ctx.unmask) logUnmask(db, `rectify show ${id}`, 0);
     const review = store.review(r.kind, r.item_id)!;
     const item = store.findItems(r.item_id, r.kind)[0];
     const changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
@@ -87,16 +98,16 @@ export function runRectifyShow(ctx: Context, idArg: string): number {
       ctx.streams.stdout.write(
         `${JSON.stringify(
           {
-            ...json(r, zone, t),
+            ...json(r, zone, t, ctx.unmask),
             changed_after_review: changed,
-            steps: steps.map((s) => ({ from: s.from_state, to: s.to_state, by: s.actor, at: zone.iso(s.at), note: s.note, due_date: s.due_date })),
+            steps: steps.map((s) => ({ from: s.from_state, to: s.to_state, by: s.actor, at: zone.iso(s.at), note: ctx.unmask ? s.note : maskPhonesInText(s.note), due_date: s.due_date })),
           },
           null,
           2,
         )}\n`,
       );
     } else {
-      ctx.streams.stdout.write(renderRectification(r, steps, changed, t, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+      ctx.streams.stdout.write(renderRectification(r, steps, changed, t, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY), ctx.unmask));
     }
     return EXIT.ok;
   } finally {
@@ -111,8 +122,9 @@ export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: strin
   const zone = new Zone(config.timezone);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at: ctx.now().getTime() });
-    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone)), null, 2)}\n`);
+    const at = ctx.now().getTime();
+    const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at, today: zone.dateOf(at) });
+    if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone), ctx.unmask), null, 2)}\n`);
     else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${stateLabel(r.state, ctx.lang)}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));
     return EXIT.ok;
   } finally {

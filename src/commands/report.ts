@@ -12,6 +12,7 @@ import { exportFindings, exportRectifications } from '../db/report.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr, type Lang } from '../i18n.js';
 import { toExcelCsv } from '../render/csv.js';
+import { maskPhonesInText } from '../core/mask.js';
 import { renderKpiCsv, renderReportHtml, renderReportMarkdown, renderReportTable } from '../render/report.js';
 import { makeChalk } from '../render/term.js';
 import { parseMonthOption } from './sample.js';
@@ -75,7 +76,8 @@ export function runReport(ctx: Context, opts: { month?: string; format?: string;
   const zone = new Zone(ctx.config().config.timezone);
   const month = pickMonth(ctx, zone, opts.month);
   const fromExt = opts.out ? ({ '.json': 'json', '.csv': 'csv', '.md': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table' } as Record<string, Format>)[path.extname(opts.out).toLowerCase()] : undefined;
-  const format = (opts.format ?? (ctx.json ? 'json' : (fromExt ?? 'table'))) as Format;
+  // --json wins over --format: it promises one JSON document on stdout.
+  const format = (ctx.json ? 'json' : (opts.format ?? fromExt ?? 'table')) as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
   if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
   return withReport(ctx, month, (r) => {
@@ -83,7 +85,8 @@ export function runReport(ctx: Context, opts: { month?: string; format?: string;
     const text = render(r, format, ctx.lang, makeChalk(ctx.env, colour ? ctx.streams.stdout.isTTY : false));
     if (opts.out) {
       writeAtomic(path.resolve(opts.out), text);
-      if (!ctx.json) ctx.streams.stderr.write(`${tr(ctx.lang, '报告已写入', 'report written to')} ${opts.out}\n`);
+      if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify({ month, out: path.resolve(opts.out), format, missed: missed(r) }, null, 2)}\n`);
+      else ctx.streams.stderr.write(`${tr(ctx.lang, '报告已写入', 'report written to')} ${opts.out}\n`);
     } else {
       ctx.streams.stdout.write(text);
     }
@@ -91,7 +94,7 @@ export function runReport(ctx: Context, opts: { month?: string; format?: string;
   });
 }
 
-const mask = (v: unknown): unknown => (typeof v === 'string' ? v.replace(/\d{7,}/g, (d) => `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`) : v);
+const mask = (v: unknown): unknown => (typeof v === 'string' ? maskPhonesInText(v) : v);
 
 export function runExport(ctx: Context, opts: { month?: string; outDir?: string; check?: boolean; quiet?: boolean }): number {
   if (!opts.outDir) throw new UsageError('--out-dir DIR is required', { hint: 'qa export --month 2026-10 --out-dir /srv/qa/reports' });

@@ -33,6 +33,12 @@ function today(ctx: Context, zone: Zone): string {
 
 export function runSample(ctx: Context, opts: { date?: string; seed?: string; month?: string }): number {
   const date = parseDateOption('--date', opts.date);
+  if (date !== undefined) {
+    // A run in the future would treat weeks still running as complete and draw them for good.
+    const zone = new Zone(ctx.config().config.timezone);
+    const tomorrow = addDays(today(ctx, zone), 1);
+    if (date > tomorrow) throw new UsageError(`--date ${date} is in the future`, { hint: `a run can be for a date up to ${tomorrow}` });
+  }
   const month = parseMonthOption('--month', opts.month);
   if (opts.seed !== undefined && (opts.seed.trim() === '' || opts.seed.length > 200)) {
     throw new UsageError('--seed must be a non-empty text of at most 200 characters');
@@ -79,14 +85,19 @@ function weeksOfMonth(month: string): string[] {
 
 export function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string }): number {
   const month = parseMonthOption('--month', opts.month);
-  const format = opts.format ?? (ctx.json ? 'json' : 'table');
+  // --json wins over --format: it promises one JSON document.
+  const format = ctx.json ? 'json' : (opts.format ?? 'table');
   if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`);
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
-  const m = month ?? recordMonthFor(today(ctx, zone));
+  // Without --month: the day's worklist, as qa sample counts it (the month of
+  // yesterday and the call weeks of the last 35 days).
+  const d = today(ctx, zone);
+  const m = month ?? recordMonthFor(d);
+  const weeks = month ? weeksOfMonth(month) : callWeeksFor(d);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const items = worklist(db, m, weeksOfMonth(m), !!opts.pending);
+    const items = worklist(db, m, weeks, !!opts.pending);
     const shown = items.map(({ answered, checks_total, failed, ...i }) => ({
       ...i,
       at: i.at === null ? null : zone.iso(i.at),

@@ -55,6 +55,9 @@ export const RECORD_TYPE_LABELS: Readonly<Record<RecordType, { zh: string; en: s
   return: { zh: '退租', en: 'return' },
 };
 
+/** Exports name the customer's phone many ways; every one of them is personal data. */
+const PHONE_ALIASES = ['客户电话', '手机号', '手机号码', '手机', '联系电话', '电话', '联系方式', 'phone', 'mobile', 'customer_mobile'];
+
 const f = (name: string, type: FieldType, required: boolean, aliases: string[], personal = false): FieldDef =>
   personal ? { name, type, required, aliases, personal } : { name, type, required, aliases };
 
@@ -72,7 +75,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('department', 'text', false, ['部门']),
       f('staff_id', 'text', false, ['员工编号', '服务人员']),
       f('customer_id', 'text', false, ['客户编号']),
-      f('customer_phone', 'text', false, ['客户电话'], true),
+      f('customer_phone', 'text', false, PHONE_ALIASES, true),
       f('channel', 'text', false, ['渠道']),
       f('remote', 'bool', false, ['偏远地区']),
       f('first_response_at', 'timestamp', false, ['首次响应时间']),
@@ -98,7 +101,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('duration_seconds', 'duration', true, ['时长', '通话时长']),
       f('direction', 'text', false, ['呼叫方向']),
       f('queue', 'text', false, ['队列']),
-      f('customer_phone', 'text', false, ['客户电话'], true),
+      f('customer_phone', 'text', false, PHONE_ALIASES, true),
       f('recording_ref', 'text', false, ['录音文件', '录音地址']),
     ],
   },

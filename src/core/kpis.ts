@@ -90,10 +90,12 @@ export const KPIS: readonly KpiDef[] = [
     target: 50,
     source: '000 §三(二)',
     compute: (f, ctx) => {
-      if (f.weeks.length === 0) return { numerator: null, denominator: null, met: null };
-      const min = Math.min(...f.weeks.map((w) => w.drawn));
+      // Weeks still running (or drawn tomorrow morning) are not judged yet.
+      const weeks = f.weeks.filter((w) => !w.pending);
+      if (weeks.length === 0) return { numerator: null, denominator: null, met: null };
+      const min = Math.min(...weeks.map((w) => w.drawn));
       // ">= 50, or the whole week if it had fewer eligible calls"
-      const met = f.weeks.every((w) => w.drawn >= Math.min(w.quota ?? ctx.callsPerWeek, w.population));
+      const met = weeks.every((w) => w.drawn >= Math.min(w.quota ?? ctx.callsPerWeek, w.population));
       return { numerator: min, denominator: null, met };
     },
   },
@@ -105,7 +107,9 @@ export const KPIS: readonly KpiDef[] = [
     op: '>=',
     target: 0.3,
     source: '000 §三(二)',
-    compute: (f) => ratio(f.surveys.distinctCustomers, f.records.distinctCustomers),
+    // Customers served this month and called back this month: callbacks about
+    // last month's service do not count towards this month (seed 000: 当月服务客户).
+    compute: (f) => ratio(f.records.calledBack, f.records.distinctCustomers),
   },
   {
     id: 'audit_pass_rate',

@@ -21,3 +21,15 @@ export function maskRow<T extends Record<string, unknown>>(row: T, fields: reado
   for (const f of fields) if (typeof out[f] === 'string') out[f] = maskPhone(out[f] as string);
   return out as T;
 }
+
+// Mainland mobile numbers (optionally +86 / 86 and separators) and landlines (0xx-xxxxxxxx).
+const PHONE_IN_TEXT = /(?<![\d])(?:(?:\+?86)[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)|(?<![\d])0\d{2,3}-\d{7,8}(?!\d)/g;
+
+/**
+ * Mask phone numbers inside free text (notes, extra columns, reasons, raw
+ * rows): auditors and exports write them there too.
+ */
+export function maskPhonesInText<T extends string | null | undefined>(text: T): T {
+  if (typeof text !== 'string') return text;
+  return text.replace(PHONE_IN_TEXT, (m) => maskPhone(m) ?? m) as T;
+}

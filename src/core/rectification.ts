@@ -33,7 +33,7 @@ export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> =
 export interface Current {
   state: State;
   ownerPerson: string | null;
-  /** Who recorded the step to done (stands in for the owner when none is set). */
+  /** Who recorded the step to done: may not verify it either. */
   doneBy: string | null;
   dueDate: string;
 }
@@ -43,6 +43,8 @@ export interface Step {
   note?: string | undefined;
   due?: string | undefined;
   by: string;
+  /** Local date of the step (a new due date cannot be before it). */
+  today?: string | undefined;
 }
 
 export type StepCheck = { ok: true; to: State; dueDate: string; kind: 'cause' | 'measures' | 'evidence' | 'verification' | 'reopened' } | { ok: false; problem: string; hint: string };
@@ -65,6 +67,16 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     };
   }
   const note = step.note?.trim() ?? '';
+  if (step.due !== undefined) {
+    // The deadline is part of the plan: it is set with the measures, and a
+    // later step cannot move it (the on-time KPI judges against it).
+    if (step.to !== 'planned') {
+      return { ok: false, problem: 'a new due date can only be set with the measures (--to planned)', hint: `drop --due, or move the rectification to planned first` };
+    }
+    if (step.today !== undefined && step.due < step.today) {
+      return { ok: false, problem: `the new due date ${step.due} is already past`, hint: `give a date from ${step.today} on` };
+    }
+  }
   const dueDate = step.due ?? cur.dueDate;
   switch (step.to) {
     case 'analysed':
@@ -95,13 +107,16 @@ export function checkStep(cur: Current, step: Step): StepCheck {
 }
 
 function verifierCheck(cur: Current, by: string): StepCheck | null {
-  const owner = cur.ownerPerson ?? cur.doneBy;
-  if (owner && owner === by) {
-    return {
-      ok: false,
-      problem: `the verifier must be someone other than the owner (${owner})`,
-      hint: 'pass --by <verifier> (a member of the supervision team)',
-    };
+  // Neither the owner nor whoever recorded the work as done may judge it
+  // (owners are often staff ids while people act under their login names).
+  for (const who of [cur.ownerPerson, cur.doneBy]) {
+    if (who && who === by) {
+      return {
+        ok: false,
+        problem: `the verifier must be someone other than the owner (${who === cur.ownerPerson ? who : `${who}, who recorded it as done`})`,
+        hint: 'pass --by <verifier> (a member of the supervision team)',
+      };
+    }
   }
   return null;
 }

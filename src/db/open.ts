@@ -11,7 +11,8 @@ import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
 
-export const BUSY_TIMEOUT_MS = 10_000;
+/** Long enough to wait for a large import (a million rows take ~15 s) before giving up. */
+export const BUSY_TIMEOUT_MS = 30_000;
 
 export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
   return path.resolve(cwd, flag || env.QA_DB || 'qa.sqlite');
@@ -40,14 +41,17 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
       }
     }
   }
+  // QA_BUSY_TIMEOUT_MS: how long to wait for another qa's write lock (tests set it short).
+  const env = Number(process.env.QA_BUSY_TIMEOUT_MS);
+  const busy = Number.isInteger(env) && env >= 0 ? env : BUSY_TIMEOUT_MS;
   let db: Db;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(file, { timeout: busy });
   } catch (e) {
     throw new QaError(`cannot open the database: ${(e as Error).message}`, { where: file });
   }
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${busy}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

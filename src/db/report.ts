@@ -26,6 +26,8 @@ export interface RecordFigures {
   total: number;
   byType: Record<string, number>;
   distinctCustomers: number;
+  /** Customers served in the month who were also called back in it. */
+  calledBack: number;
   delivery: { both: number; onTime: number };
   consult: { answered: number; onTime: number; fitKnown: number; fit: number };
   repair: { answered: number; onTime: number; ftfKnown: number; ftf: number };
@@ -41,8 +43,9 @@ export interface ReportStore {
 
 /** What the records part of a month depends on: imports and draws touching it, plus the rules' inputs. */
 export function recordsFingerprint(db: Db, month: string, start: number, end: number, rules: string): string {
+  // Records, and the surveys the call-back figure joins to them.
   const imp = db
-    .prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind = 'records' AND min_at < ? AND max_at >= ?`)
+    .prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind IN ('records', 'surveys') AND min_at < ? AND max_at >= ?`)
     .pluck()
     .get(end, start) as number;
   const moved = db
@@ -57,10 +60,21 @@ export function cached<T>(db: Db, month: string, part: string, fingerprint: stri
   const row = db.prepare('SELECT fingerprint, data FROM month_cache WHERE month = ? AND part = ?').get(month, part) as { fingerprint: string; data: string } | undefined;
   if (row && row.fingerprint === fingerprint) return JSON.parse(row.data) as T;
   const data = compute();
-  db.prepare(
-    `INSERT INTO month_cache (month, part, fingerprint, data, computed_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (month, part) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data, computed_at = excluded.computed_at`,
-  ).run(month, part, fingerprint, JSON.stringify(data), now);
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 200');
+  try {
+    db.prepare(
+      `INSERT INTO month_cache (month, part, fingerprint, data, computed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (month, part) DO UPDATE SET fingerprint = excluded.fingerprint, data = excluded.data, computed_at = excluded.computed_at`,
+    ).run(month, part, fingerprint, JSON.stringify(data), now);
+  } catch (e) {
+    // The cache is an optimisation: a read-only copy, or an import holding the
+    // write lock, must not stop a report.
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (!/^SQLITE_(BUSY|LOCKED|READONLY|FULL)/.test(code)) throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
   return data;
 }
 
@@ -73,55 +87,53 @@ export function recordFigures(db: Db, month: string, start: number, end: number,
   db.exec('DELETE FROM temp.report_days');
   const ins = db.prepare('INSERT INTO temp.report_days VALUES (?, ?, ?, ?, ?, ?)');
   for (const d of days) ins.run(d.start, d.end, d.workday ? 1 : 0, d.workStart, d.workEnd, d.deadline3wd);
-  const agg = db
+  // One pass, one row: conditional sums instead of GROUP BY (which would sort
+  // the month's rows), and the distinct customers in the same scan.
+  const a = db
     .prepare(
-      `SELECT r.record_type AS type, count(*) AS n,
-         sum(r.completed_at IS NOT NULL AND r.promised_at IS NOT NULL) AS del_both,
-         sum(r.completed_at <= r.promised_at) AS del_ok,
-         sum(r.first_response_at IS NOT NULL) AS answered,
-         sum(r.first_response_at - r.occurred_at <= CASE
-               WHEN r.record_type = 'consult' THEN
-                 CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN 900000 ELSE 1800000 END
-               ELSE CASE WHEN r.remote = 1 THEN 14400000 ELSE 3600000 END END) AS answered_ok,
-         sum(r.recommendation_fit IS NOT NULL) AS fit_known, sum(r.recommendation_fit = 1) AS fit,
-         sum(r.first_time_fix IS NOT NULL) AS ftf_known, sum(r.first_time_fix = 1) AS ftf,
-         sum(r.device_intact IS NOT NULL) AS intact_known, sum(r.device_intact = 1) AS intact,
-         sum(r.completed_at IS NOT NULL) AS completed, sum(r.completed_at < d.deadline3wd) AS within3wd
+      `SELECT
+         sum(r.record_type = 'consult') AS n_consult, sum(r.record_type = 'contract') AS n_contract,
+         sum(r.record_type = 'delivery') AS n_delivery, sum(r.record_type = 'repair') AS n_repair,
+         sum(r.record_type = 'return') AS n_return,
+         sum(r.record_type = 'delivery' AND r.completed_at IS NOT NULL AND r.promised_at IS NOT NULL) AS del_both,
+         sum(r.record_type = 'delivery' AND r.completed_at <= r.promised_at) AS del_ok,
+         sum(r.record_type = 'consult' AND r.first_response_at IS NOT NULL) AS consult_answered,
+         sum(r.record_type = 'consult' AND r.first_response_at - r.occurred_at <=
+             CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN 900000 ELSE 1800000 END) AS consult_ok,
+         sum(r.record_type = 'consult' AND r.recommendation_fit IS NOT NULL) AS fit_known,
+         sum(r.record_type = 'consult' AND r.recommendation_fit = 1) AS fit,
+         sum(r.record_type = 'repair' AND r.first_response_at IS NOT NULL) AS repair_answered,
+         sum(r.record_type = 'repair' AND r.first_response_at - r.occurred_at <= CASE WHEN r.remote = 1 THEN 14400000 ELSE 3600000 END) AS repair_ok,
+         sum(r.record_type = 'repair' AND r.first_time_fix IS NOT NULL) AS ftf_known,
+         sum(r.record_type = 'repair' AND r.first_time_fix = 1) AS ftf,
+         sum(r.record_type IN ('delivery', 'return') AND r.device_intact IS NOT NULL) AS intact_known,
+         sum(r.record_type IN ('delivery', 'return') AND r.device_intact = 1) AS intact,
+         sum(r.record_type = 'contract' AND r.completed_at IS NOT NULL) AS contract_completed,
+         sum(r.record_type = 'contract' AND r.completed_at < d.deadline3wd) AS contract_ok,
+         count(DISTINCT r.customer_id) AS customers,
+         count(DISTINCT CASE WHEN r.customer_id IN (SELECT customer_id FROM surveys WHERE surveyed_at >= :s AND surveyed_at < :e)
+                             THEN r.customer_id END) AS called_back
        FROM temp.report_days d
-       JOIN records r ON r.record_type IN (${TYPES_SQL}) AND r.occurred_at >= d.start AND r.occurred_at < d.end
-       GROUP BY r.record_type`,
+       -- CROSS JOIN keeps the days outside: each day is then a range scan of the
+       -- index; the other order scanned every month's records for each month.
+       CROSS JOIN records r ON r.record_type IN (${TYPES_SQL}) AND r.occurred_at >= d.start AND r.occurred_at < d.end`,
     )
-    .all() as Record<string, number | string>[];
+    .get({ s: start, e: end }) as Record<string, number | null>;
+  const n = (k: string): number => a[k] ?? 0;
   const byType: Record<string, number> = {};
+  for (const t of RECORD_TYPES) if (n(`n_${t}`) > 0) byType[t] = n(`n_${t}`);
   const f: RecordFigures = {
-    total: 0,
+    total: RECORD_TYPES.reduce((s, t) => s + n(`n_${t}`), 0),
     byType,
-    distinctCustomers: 0,
-    delivery: { both: 0, onTime: 0 },
-    consult: { answered: 0, onTime: 0, fitKnown: 0, fit: 0 },
-    repair: { answered: 0, onTime: 0, ftfKnown: 0, ftf: 0 },
-    intact: { known: 0, intact: 0 },
-    contract: { completed: 0, within3wd: 0 },
+    distinctCustomers: n('customers'),
+    calledBack: n('called_back'),
+    delivery: { both: n('del_both'), onTime: n('del_ok') },
+    consult: { answered: n('consult_answered'), onTime: n('consult_ok'), fitKnown: n('fit_known'), fit: n('fit') },
+    repair: { answered: n('repair_answered'), onTime: n('repair_ok'), ftfKnown: n('ftf_known'), ftf: n('ftf') },
+    intact: { known: n('intact_known'), intact: n('intact') },
+    contract: { completed: n('contract_completed'), within3wd: n('contract_ok') },
     sampledByType: {},
   };
-  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
-  for (const a of agg) {
-    const t = a.type as string;
-    byType[t] = num(a.n);
-    f.total += num(a.n);
-    if (t === 'delivery') f.delivery = { both: num(a.del_both), onTime: num(a.del_ok) };
-    if (t === 'consult') f.consult = { answered: num(a.answered), onTime: num(a.answered_ok), fitKnown: num(a.fit_known), fit: num(a.fit) };
-    if (t === 'repair') f.repair = { answered: num(a.answered), onTime: num(a.answered_ok), ftfKnown: num(a.ftf_known), ftf: num(a.ftf) };
-    if (t === 'delivery' || t === 'return') {
-      f.intact.known += num(a.intact_known);
-      f.intact.intact += num(a.intact);
-    }
-    if (t === 'contract') f.contract = { completed: num(a.completed), within3wd: num(a.within3wd) };
-  }
-  f.distinctCustomers = db
-    .prepare(`SELECT count(DISTINCT customer_id) FROM records WHERE record_type IN (${TYPES_SQL}) AND occurred_at >= ? AND occurred_at < ?`)
-    .pluck()
-    .get(start, end) as number;
   const sampled = db
     .prepare(
       `SELECT r.record_type AS type, count(*) AS n FROM sample_items s CROSS JOIN records r ON r.record_id = s.item_id
@@ -139,9 +151,11 @@ export interface WeekFigures {
   drawn: number;
   quota: number | null;
   run: number | null;
+  /** Not drawn yet and not due yet: the week has not ended, or ended less than a day ago (the next morning's qa sample draws it). */
+  pending: boolean;
 }
 
-export function callWeekFigures(db: Db, weeks: readonly { week: string; start: number; end: number }[], minSeconds: number): WeekFigures[] {
+export function callWeekFigures(db: Db, weeks: readonly { week: string; start: number; end: number }[], minSeconds: number, now: number): WeekFigures[] {
   const run = db.prepare(`SELECT id, population, params FROM sample_runs WHERE kind = 'calls' AND period = ? ORDER BY id LIMIT 1`);
   const drawn = db.prepare(`SELECT count(*) FROM sample_items WHERE kind = 'calls' AND period = ?`).pluck();
   const pop = db.prepare('SELECT count(*) FROM calls WHERE started_at >= ? AND started_at < ? AND duration_seconds >= ?').pluck();
@@ -153,6 +167,7 @@ export function callWeekFigures(db: Db, weeks: readonly { week: string; start: n
       drawn: drawn.get(w.week) as number,
       quota: r ? ((JSON.parse(r.params) as { quota?: number }).quota ?? null) : null,
       run: r ? r.id : null,
+      pending: !r && now < w.end + 86_400_000,
     };
   });
 }

@@ -7,9 +7,9 @@
  * inside a quoted field as two lines and, after a bad quote, can swallow the
  * following rows. This tokenizer splits quote-free lines with the native
  * String#split (most export lines have no quotes) and walks the rest
- * character by character. test/io/csvParser.prop.test.ts checks it against
- * csv-parse on random documents and random chunkings. csv-parse stays in use
- * for small files (finding import) and as that reference.
+ * character by character. test/io/csvParser.test.ts checks it against
+ * csv-parse (kept as the reference, a dev dependency) on random documents and
+ * random chunkings.
  *
  * Dialect (RFC 4180, lenient like csv-parse's relax_quotes/relax_column_count):
  * records end at LF or CRLF; a field that starts with " is quoted, "" inside

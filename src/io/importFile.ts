@@ -13,7 +13,7 @@ import type { Db } from '../db/open.js';
 import { ImportWriter } from '../db/imports.js';
 import type { Lang } from '../i18n.js';
 import { detectEncoding, estimateRows, normalizeEncoding, spoolStdin, toCsvLine, type Encoding } from './csv.js';
-import { maskPhone } from '../core/mask.js';
+import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
 import { Bad, problemText } from './values.js';
 
@@ -165,7 +165,7 @@ async function runImport(
               shown = [...shown];
               for (const c of phoneColumns) if (shown[c]) shown[c] = maskPhone(shown[c]) ?? '';
             }
-            const text = r.text === undefined || opts.unmask ? r.text : r.text.replace(/\d{7,}/g, (d) => maskPhone(d) ?? d);
+            const text = opts.unmask ? r.text : maskPhonesInText(r.text);
             opts.onReject({ line: r.line, problems: r.problems, raw: shown ? toCsvLine(shown, job.delimiter) : (text ?? null) }, display);
           }
         }
@@ -198,20 +198,33 @@ async function runImport(
           workerData: job,
           resourceLimits: { maxYoungGenerationSizeMb: 8 },
         });
-        const poll = setInterval(() => {
-          if (isInterrupted()) {
-            worker.postMessage({ t: 'stop' });
-            void worker.terminate();
-            reject(new Interrupted());
-          }
-        }, 100);
+        let finished = false;
         const finish = (err?: Error): void => {
+          if (finished) return;
+          finished = true;
           clearInterval(poll);
           void worker.terminate();
           if (err) reject(err);
           else resolve();
         };
-        worker.on('message', (m: ProducerMessage) => {
+        const stopIfInterrupted = (): boolean => {
+          if (!isInterrupted()) return false;
+          worker.postMessage({ t: 'stop' });
+          finish(new Interrupted());
+          return true;
+        };
+        // Also while no batch arrives (a slow disk, a long header check).
+        const poll = setInterval(stopIfInterrupted, 100);
+        // One batch per turn of the event loop: a MessagePort delivers queued
+        // messages back to back, and with the worker always a batch ahead that
+        // starved timers and the SIGINT handler until the import was over.
+        const queue: ProducerMessage[] = [];
+        let scheduled = false;
+        const step = (): void => {
+          scheduled = false;
+          if (finished || stopIfInterrupted()) return;
+          const m = queue.shift();
+          if (!m) return;
           try {
             handle(m);
           } catch (e) {
@@ -219,7 +232,21 @@ async function runImport(
             return;
           }
           if (m.t === 'rows') worker.postMessage({ t: 'ack' });
-          if (m.t === 'end' || failure) finish();
+          if (m.t === 'end' || failure) {
+            finish();
+            return;
+          }
+          if (queue.length > 0) {
+            scheduled = true;
+            setImmediate(step);
+          }
+        };
+        worker.on('message', (m: ProducerMessage) => {
+          queue.push(m);
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(step);
+          }
         });
         worker.on('error', (e) => finish(e));
         worker.on('exit', (code) => {

@@ -28,7 +28,8 @@ export function inquirerPrompts(): Prompts {
       try {
         return await expand<Answer>({
           message,
-          default: 'p',
+          // No default answer: answers are final, so a stray Enter must not record a pass.
+          default: 'h',
           expanded: false,
           choices: [
             { key: 'p', name: labels.pass, value: 'pass' },

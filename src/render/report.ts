@@ -127,7 +127,7 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
         chalk,
         head: [tr(L, '周', 'week'), tr(L, '符合条件', 'eligible calls'), tr(L, '已抽', 'drawn'), tr(L, '要求', 'required'), tr(L, '结果', 'result')],
         right: [1, 2, 3],
-        rows: r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, w.met ? chalk.green('✓') : chalk.red('✗')]),
+        rows: r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, w.met === null ? chalk.dim(tr(L, '待抽', 'pending')) : w.met ? chalk.green('✓') : chalk.red('✗')]),
       }),
     );
   }
@@ -257,7 +257,7 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
   out.push(`## ${tr(L, '抽样覆盖', 'Sample coverage')}`, '');
   out.push(mdTable([tr(L, '类型', 'Record type'), tr(L, '记录数', 'Records'), tr(L, '已抽', 'Sampled'), tr(L, '覆盖率', 'Coverage')], [...c.strata.map((s) => [typeName(s.record_type, L), s.population, s.sampled, pct(s.rate)]), [`**${tr(L, '合计', 'Total')}**`, c.population, c.sampled, pct(c.rate)]]), '');
   if (r.coverage.weeks.length) {
-    out.push(mdTable([tr(L, '周', 'Week'), tr(L, '符合条件', 'Eligible calls'), tr(L, '已抽', 'Drawn'), tr(L, '要求', 'Required'), tr(L, '结果', 'Result')], r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, w.met ? '✓' : '✗'])), '');
+    out.push(mdTable([tr(L, '周', 'Week'), tr(L, '符合条件', 'Eligible calls'), tr(L, '已抽', 'Drawn'), tr(L, '要求', 'Required'), tr(L, '结果', 'Result')], r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, w.met === null ? tr(L, '待抽', 'pending') : w.met ? '✓' : '✗'])), '');
   }
   const f = r.findings;
   out.push(`## ${tr(L, '审核发现', 'Findings')}`, '');
@@ -369,7 +369,7 @@ export function renderReportHtml(r: Report, L: Lang): string {
     htmlTable([tr(L, '类型', 'Record type'), tr(L, '记录数', 'Records'), tr(L, '已抽', 'Sampled'), tr(L, '覆盖率', 'Coverage')], [...c.strata.map((s) => [typeName(s.record_type, L), s.population, s.sampled, pct(s.rate)]), [tr(L, '合计', 'Total'), c.population, c.sampled, pct(c.rate)]]),
   ];
   if (r.coverage.weeks.length) {
-    parts.push(htmlTable([tr(L, '周', 'Week'), tr(L, '符合条件', 'Eligible calls'), tr(L, '已抽', 'Drawn'), tr(L, '要求', 'Required'), tr(L, '结果', 'Result')], r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, { html: w.met ? '<span class="met">✓</span>' : '<span class="missed">✗</span>' }])));
+    parts.push(htmlTable([tr(L, '周', 'Week'), tr(L, '符合条件', 'Eligible calls'), tr(L, '已抽', 'Drawn'), tr(L, '要求', 'Required'), tr(L, '结果', 'Result')], r.coverage.weeks.map((w) => [w.week, w.population, w.drawn, w.target, { html: w.met === null ? `<span class="na">${esc(tr(L, '待抽', 'pending'))}</span>` : w.met ? '<span class="met">✓</span>' : '<span class="missed">✗</span>' }])));
   }
   parts.push(
     `<h2>${esc(tr(L, '审核发现', 'Findings'))}</h2>`,

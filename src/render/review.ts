@@ -6,7 +6,7 @@ import type { ReviewState } from '../app/review.js';
 import { overdueDays } from '../app/review.js';
 import type { Check, ChecklistKind } from '../core/checklists.js';
 import { RECORD_TYPE_LABELS, type RecordType } from '../core/kinds.js';
-import { maskPhone } from '../core/mask.js';
+import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { STATE_LABELS } from '../core/rectification.js';
 import type { Zone } from '../core/time.js';
 import type { AuditEntry } from '../db/audit.js';
@@ -38,8 +38,9 @@ export function renderItem(st: ReviewState, zone: Zone, L: Lang, unmask: boolean
     if (r.recommendation_fit !== null) pairs.push([tr(L, '推荐适配', 'recommendation fit'), yesNo(r.recommendation_fit, L)]);
     if (r.device_intact !== null) pairs.push([tr(L, '设备完好', 'device intact'), yesNo(r.device_intact, L)]);
     if (r.status) pairs.push([tr(L, '状态', 'status'), String(r.status)]);
-    if (r.notes) pairs.push([tr(L, '备注', 'notes'), String(r.notes).replace(/\n/g, ' ⏎ ')]);
-    if (r.extras) for (const [k, v] of Object.entries(JSON.parse(String(r.extras)) as Record<string, string>)) pairs.push([k, v]);
+    const text = (v: string): string => (unmask ? v : maskPhonesInText(v));
+    if (r.notes) pairs.push([tr(L, '备注', 'notes'), text(String(r.notes)).replace(/\n/g, ' ⏎ ')]);
+    if (r.extras) for (const [k, v] of Object.entries(JSON.parse(String(r.extras)) as Record<string, string>)) pairs.push([k, text(v)]);
   } else {
     const d = Number(r.duration_seconds);
     pairs = [
@@ -107,36 +108,37 @@ export function renderRectificationList(rows: RectificationView[], today: string
   return `${table}\n${tr(L, `${rows.length} 项，逾期 ${overdue} 项`, `${rows.length} rectification${rows.length === 1 ? '' : 's'}, ${overdue} overdue`)}\n`;
 }
 
-export function renderRectification(r: RectificationView, steps: StepRow[], changedAfterReview: boolean, today: string, zone: Zone, L: Lang, chalk: ChalkInstance): string {
+export function renderRectification(r: RectificationView, steps: StepRow[], changedAfterReview: boolean, today: string, zone: Zone, L: Lang, chalk: ChalkInstance, unmask = false): string {
   const od = overdueDays(r, today);
+  const m = (v: string | null): string => (v === null ? '' : unmask ? v : maskPhonesInText(v));
   const pairs: [string, string | number][] = [
     [tr(L, '整改', 'rectification'), `#${r.id}  ${stateLabel(r.state, L)}${od ? chalk.red(tr(L, `（逾期 ${od} 天）`, ` (${od} days overdue)`)) : ''}`],
     [tr(L, '问题', 'finding'), `${r.item_id} · ${r.check_code} · ${severityLabel(r.severity, L)} · ${r.check_text}`],
     [tr(L, '审核人 / 时间', 'found by / at'), `${r.auditor} · ${zone.format(r.found_at)}`],
-    [tr(L, '问题说明', 'note'), r.finding_note ?? ''],
+    [tr(L, '问题说明', 'note'), m(r.finding_note)],
     [tr(L, '责任部门 / 责任人', 'owner'), `${r.owner_department ?? '—'} / ${r.owner_person ?? '—'}`],
     [tr(L, '整改期限', 'due'), r.due_date],
   ];
-  if (r.cause) pairs.push([tr(L, '原因', 'cause'), r.cause]);
-  if (r.measures) pairs.push([tr(L, '措施', 'measures'), r.measures]);
-  if (r.evidence) pairs.push([tr(L, '整改证据', 'evidence'), r.evidence]);
-  if (r.verification) pairs.push([tr(L, '验证结果', 'verification'), r.verification]);
+  if (r.cause) pairs.push([tr(L, '原因', 'cause'), m(r.cause)]);
+  if (r.measures) pairs.push([tr(L, '措施', 'measures'), m(r.measures)]);
+  if (r.evidence) pairs.push([tr(L, '整改证据', 'evidence'), m(r.evidence)]);
+  if (r.verification) pairs.push([tr(L, '验证结果', 'verification'), m(r.verification)]);
   if (r.verified_by) pairs.push([tr(L, '验证人', 'verified by'), `${r.verified_by} · ${zone.format(r.verified_at!)}`]);
   const history = renderTable({
     chalk,
     head: [tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '步骤', 'step'), tr(L, '内容', 'text'), tr(L, '期限', 'due')],
-    rows: steps.map((s) => [zone.format(s.at), s.actor, `${s.from_state ? `${stateLabel(s.from_state, L)} → ` : ''}${stateLabel(s.to_state, L)}`, s.note ?? '', s.due_date ?? '']),
+    rows: steps.map((s) => [zone.format(s.at), s.actor, `${s.from_state ? `${stateLabel(s.from_state, L)} → ` : ''}${stateLabel(s.to_state, L)}`, m(s.note), s.due_date ?? '']),
   });
   const flag = changedAfterReview ? `\n${chalk.yellow(tr(L, '注意：该记录在审核后被导入更新', 'note: the item was changed by an import after the review'))}` : '';
   return `${renderPairs(pairs)}${flag}\n${history}\n`;
 }
 
-export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: ChalkInstance): string {
+export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: ChalkInstance, unmask = false): string {
   if (rows.length === 0) return tr(L, '审计日志中没有记录。\n', 'Nothing in the audit log for that period.\n');
   return `${renderTable({
     chalk,
     head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail')],
     right: [0],
-    rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', a.detail ?? '']),
+    rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', unmask ? (a.detail ?? '') : maskPhonesInText(a.detail ?? '')]),
   })}\n`;
 }

@@ -198,11 +198,13 @@ S2,K1,2026-10-21 10:00,4
 S3,K2,2026-10-21 10:00,3.5
 S4,K3,2026-10-21 10:00,
 S5,K9,2026-09-21 10:00,5
+S6,K7,2026-10-21 10:00,5
 `);
     const r = report(db);
     expect(kpi(r, 'complaint_rate')).toMatchObject({ numerator: 1, denominator: 4, value: 0.25, op: '<=', target: 0.02, met: false });
+    // K7 was called back in October but served in another month: not this month's call-back.
     expect(kpi(r, 'callback_coverage')).toMatchObject({ numerator: 3, denominator: 4, met: true });
-    expect(kpi(r, 'satisfaction_rate')).toMatchObject({ numerator: 2, denominator: 3, missing: 1, stretch: 0.96 });
+    expect(kpi(r, 'satisfaction_rate')).toMatchObject({ numerator: 3, denominator: 4, missing: 1, stretch: 0.96 });
   });
 });
 

@@ -49,7 +49,7 @@ function q(db: string, sql: string, ...params: unknown[]): unknown[] {
 }
 
 function pty(db: string, args: string[], env: Record<string, string> = {}): Pty {
-  return new Pty(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, ...args], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LANG: 'en_US.UTF-8', TERM: 'xterm-256color', QA_USER: 'auditor.li', ...env }, REPO);
+  return new Pty(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, ...args], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LANG: 'en_US.UTF-8', TERM: 'xterm-256color', QA_USER: 'auditor.li', QA_NOW: '2026-11-23T12:00:00+08:00', ...env }, REPO);
 }
 
 const prompt = (code: string): string => `[${code}`;
@@ -195,7 +195,7 @@ describe('qa rectify: the closed loop end to end', () => {
     expect(upd(db, ['--to', 'planned', '--note', 'x']).stderr).toBe('qa: error: rectification 1: a rectification cannot go from open to planned\nhint: from open it can go to: analysed\n');
     expect(upd(db, ['--to', 'analysed']).stderr).toBe('qa: error: rectification 1: reaching analysed needs the cause of the problem\nhint: pass --note "<the cause>"\n');
     expect(upd(db, ['--to', 'analysed', '--note', 'script card missing']).code).toBe(0);
-    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-10-20']).code).toBe(0);
+    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-12-20']).code).toBe(0);
     expect(upd(db, ['--to', 'done']).code).toBe(2);
     expect(upd(db, ['--to', 'done', '--note', 'cards at every desk, photo P-1'], { QA_USER: agent }).code).toBe(0);
     const self = upd(db, ['--to', 'verified', '--note', 'fine', '--by', agent]);
@@ -209,7 +209,7 @@ describe('qa rectify: the closed loop end to end', () => {
     const show = json<{ state: string; steps: { from: string | null; to: string; by: string; note: string }[]; cause: string; measures: string; evidence: string; verification: string; verified_by: string; due_date: string }>(
       runQa(['--db', db, '--json', 'rectify', 'show', '1']),
     );
-    expect(show).toMatchObject({ state: 'verified', cause: 'script card missing', measures: 'print script cards', evidence: 'coaching session 10-25', verification: '5 calls checked, all verify identity', verified_by: 'zhang.wei', due_date: '2026-10-20' });
+    expect(show).toMatchObject({ state: 'verified', cause: 'script card missing', measures: 'print script cards', evidence: 'coaching session 10-25', verification: '5 calls checked, all verify identity', verified_by: 'zhang.wei', due_date: '2026-12-20' });
     expect(show.steps.map((s) => `${s.from ?? '∅'}→${s.to}`)).toEqual(['∅→open', 'open→analysed', 'analysed→planned', 'planned→done', 'done→planned', 'planned→done', 'done→verified']);
     const actions = (q(db, 'SELECT action FROM audit_log ORDER BY id') as { action: string }[]).map((a) => a.action);
     expect(actions).toEqual(['review.start', 'finding.add', 'rectification.open', 'rectification.analysed', 'rectification.planned', 'rectification.done', 'rectification.verification_failed', 'rectification.done', 'rectification.verified']);

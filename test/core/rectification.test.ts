@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkStep, isOverdue, NEXT, STATES, type Current } from '../../src/core/rectification.js';
 
-const at = (state: Current['state'], extra: Partial<Current> = {}): Current => ({ state, ownerPerson: 'KF02', doneBy: 'KF02', dueDate: '2026-11-30', ...extra });
+const at = (state: Current['state'], extra: Partial<Current> = {}): Current => ({ state, ownerPerson: 'KF02', doneBy: null, dueDate: '2026-11-30', ...extra });
 
 describe('rectification state machine', () => {
   const legal: [string, string][] = [
@@ -68,9 +68,17 @@ describe('rectification state machine', () => {
     }
   });
 
-  it('without an owner, the person who recorded done may not verify it', () => {
-    const r = checkStep(at('done', { ownerPerson: null, doneBy: 'li.na' }), { to: 'verified', note: 'ok', by: 'li.na' });
-    expect(r.ok).toBe(false);
+  it('the person who recorded done may not verify it either (owner ids and login names differ)', () => {
+    for (const ownerPerson of [null, 'KF02']) {
+      const r = checkStep(at('done', { ownerPerson, doneBy: 'li.na' }), { to: 'verified', note: 'ok', by: 'li.na' });
+      expect(r).toEqual({ ok: false, problem: 'the verifier must be someone other than the owner (li.na, who recorded it as done)', hint: 'pass --by <verifier> (a member of the supervision team)' });
+    }
+  });
+
+  it('a new due date goes with the measures, and not in the past', () => {
+    expect(checkStep(at('planned'), { to: 'done', note: 'e', due: '2026-12-31', by: 'x' })).toEqual({ ok: false, problem: 'a new due date can only be set with the measures (--to planned)', hint: 'drop --due, or move the rectification to planned first' });
+    expect(checkStep(at('analysed'), { to: 'planned', note: 'm', due: '2026-10-01', by: 'x', today: '2026-10-05' })).toEqual({ ok: false, problem: 'the new due date 2026-10-01 is already past', hint: 'give a date from 2026-10-05 on' });
+    expect(checkStep(at('done'), { to: 'planned', note: 'failed', due: '2026-12-01', by: 'sup', today: '2026-11-01' }).ok).toBe(true);
   });
 
   it('overdue = past the due date and not done or verified', () => {

@@ -24,6 +24,8 @@ export function runQa(args: string[], opts: RunOptions = {}): RunResult {
     LANG: 'en_US.UTF-8',
     NO_COLOR: '1',
     TZ: 'UTC',
+    // A fixed "now", so the tests do not depend on the machine's clock.
+    QA_NOW: '2026-11-23T12:00:00+08:00',
   };
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
