@@ -117,6 +117,7 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
     // period moved into this one; any stratum left short gets a second pass
     // without the bound and with a wider window, until it is full.
     let pass = todo.map((s) => ({ s, window: s.need + s.before, below: rankBound(s.need + s.before, s.population) }));
+    const exclude = store.mayHoldDrawnRecords(plan.reduce((n, s) => n + s.before, 0));
     while (pass.length > 0) {
       const got = store.drawRecords(
         runId,
@@ -124,6 +125,7 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
         start,
         cutoff,
         pass.map(({ s, window, below }) => ({ type: s.stratum, window, need: s.need - (drawnBy.get(s.stratum) ?? 0), below })),
+        exclude,
       );
       for (const [k, v] of got) drawnBy.set(k, v);
       pass = pass

@@ -6,18 +6,13 @@ import { listImports, listRejects } from '../db/imports.js';
 import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
+import { positiveInt } from './options.js';
 import { tr } from '../i18n.js';
 import { Zone } from '../core/time.js';
 import { maskPhonesInText } from '../core/mask.js';
-import { makeChalk, renderTable } from '../render/term.js';
 
-export function positiveInt(flag: string, v: string | undefined, fallback: number): number {
-  if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${v}"`);
-  return Number(v);
-}
 
-export function runImports(ctx: Context, opts: { limit?: string }): number {
+export async function runImports(ctx: Context, opts: { limit?: string }): Promise<number> {
   const limit = positiveInt('--limit', opts.limit, 20);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
@@ -34,6 +29,7 @@ export function runImports(ctx: Context, opts: { limit?: string }): number {
       ctx.streams.stdout.write(tr(L, '还没有导入记录。\n', 'No imports yet.\n'));
       return EXIT.ok;
     }
+    const { makeChalk, renderTable } = await import('../render/term.js');
     const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
     ctx.streams.stdout.write(
       `${renderTable({

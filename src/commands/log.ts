@@ -7,11 +7,9 @@ import { listAudit, logUnmask } from '../db/audit.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
-import { renderAudit } from '../render/review.js';
-import { makeChalk } from '../render/term.js';
-import { positiveInt } from './imports.js';
+import { positiveInt } from './options.js';
 
-export function runLog(ctx: Context, opts: { since?: string; limit?: string }): number {
+export async function runLog(ctx: Context, opts: { since?: string; limit?: string }): Promise<number> {
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
   let since = 0;
@@ -32,6 +30,7 @@ export function runLog(ctx: Context, opts: { since?: string; limit?: string }): 
       const detail = (d: string | null): unknown => (d === null ? null : JSON.parse(ctx.unmask ? d : maskPhonesInText(d)));
       ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, at: zone.iso(r.at), detail: detail(r.detail) })), null, 2)}\n`);
     } else {
+      const [{ renderAudit }, { makeChalk }] = await Promise.all([import('../render/review.js'), import('../render/term.js')]);
       ctx.streams.stdout.write(renderAudit(rows, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY), ctx.unmask));
     }
     return EXIT.ok;

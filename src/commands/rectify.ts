@@ -4,14 +4,12 @@
 import type { Context } from '../context.js';
 import { overdueDays, updateRectification } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
-import { STATES } from '../core/rectification.js';
 import { Zone } from '../core/time.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type RectificationView } from '../db/review.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
-import { renderRectification, renderRectificationList, stateLabel } from '../render/review.js';
-import { makeChalk } from '../render/term.js';
+import { STATE_LABELS, STATES } from '../core/rectification.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { logUnmask } from '../db/audit.js';
 
@@ -44,7 +42,13 @@ function json(r: RectificationView, zone: Zone, todayDate: string, unmask: boole
   };
 }
 
-export function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): number {
+/** Human renderers (chalk, cli-table3) load only when printing for people. */
+async function renderers(ctx: Context) {
+  const [R, T] = await Promise.all([import('../render/review.js'), import('../render/term.js')]);
+  return { ...R, chalk: T.makeChalk(ctx.env, ctx.streams.stdout.isTTY) };
+}
+
+export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): Promise<number> {
   const states = opts.state?.split(',').map((s) => s.trim());
   for (const s of states ?? []) {
     if (!(STATES as readonly string[]).includes(s)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, got "${s}"`);
@@ -67,7 +71,10 @@ export function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: s
             ...(opts.dept ? { dept: opts.dept } : {}),
           });
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(rows.map((r) => json(r, zone, t, ctx.unmask)), null, 2)}\n`);
-    else ctx.streams.stdout.write(renderRectificationList(rows, t, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    else {
+      const R = await renderers(ctx);
+      ctx.streams.stdout.write(R.renderRectificationList(rows, t, ctx.lang, R.chalk));
+    }
     return EXIT.ok;
   } finally {
     db.close();
@@ -79,7 +86,7 @@ function parseId(v: string): number {
   return Number(v);
 }
 
-export function runRectifyShow(ctx: Context, idArg: string): number {
+export async function runRectifyShow(ctx: Context, idArg: string): Promise<number> {
   const id = parseId(idArg);
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
@@ -107,7 +114,8 @@ export function runRectifyShow(ctx: Context, idArg: string): number {
         )}\n`,
       );
     } else {
-      ctx.streams.stdout.write(renderRectification(r, steps, changed, t, zone, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY), ctx.unmask));
+      const R = await renderers(ctx);
+      ctx.streams.stdout.write(R.renderRectification(r, steps, changed, t, zone, ctx.lang, R.chalk, ctx.unmask));
     }
     return EXIT.ok;
   } finally {
@@ -125,7 +133,7 @@ export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: strin
     const at = ctx.now().getTime();
     const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at, today: zone.dateOf(at) });
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone), ctx.unmask), null, 2)}\n`);
-    else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${stateLabel(r.state, ctx.lang)}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));
+    else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${STATE_LABELS[r.state].zh}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));
     return EXIT.ok;
   } finally {
     db.close();

@@ -11,11 +11,8 @@ import { openDb, resolveDbPath } from '../db/open.js';
 import { exportFindings, exportRectifications } from '../db/report.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr, type Lang } from '../i18n.js';
-import { toExcelCsv } from '../render/csv.js';
 import { maskPhonesInText } from '../core/mask.js';
-import { renderKpiCsv, renderReportHtml, renderReportMarkdown, renderReportTable } from '../render/report.js';
-import { makeChalk } from '../render/term.js';
-import { parseMonthOption } from './sample.js';
+import { parseMonthOption } from './options.js';
 
 const FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -37,31 +34,34 @@ export function writeAtomic(file: string, content: string): void {
   }
 }
 
-function withReport<T>(ctx: Context, month: string, fn: (r: Report, rc: ReportContext) => T): T {
+async function withReport<T>(ctx: Context, month: string, fn: (r: Report, rc: ReportContext) => Promise<T>): Promise<T> {
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
   const calendar = loadCalendar(config);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const rc: ReportContext = { db, config, zone, calendar, now: ctx.now().getTime() };
-    return fn(buildReport(rc, month), rc);
+    return await fn(buildReport(rc, month), rc);
   } finally {
     db.close();
   }
 }
 
-export function render(r: Report, format: Format, L: Lang, chalk: ReturnType<typeof makeChalk>): string {
+/** Renderers (chalk, cli-table3 …) load only for the formats that need them. */
+export async function render(r: Report, format: Format, L: Lang, colour: { env: NodeJS.ProcessEnv; tty: boolean | undefined }): Promise<string> {
+  if (format === 'json') return `${JSON.stringify(r, null, 2)}\n`;
+  const R = await import('../render/report.js');
   switch (format) {
-    case 'json':
-      return `${JSON.stringify(r, null, 2)}\n`;
     case 'csv':
-      return renderKpiCsv(r, L);
+      return R.renderKpiCsv(r, L);
     case 'md':
-      return renderReportMarkdown(r, L);
+      return R.renderReportMarkdown(r, L);
     case 'html':
-      return renderReportHtml(r, L);
-    case 'table':
-      return renderReportTable(r, L, chalk);
+      return R.renderReportHtml(r, L);
+    case 'table': {
+      const { makeChalk } = await import('../render/term.js');
+      return R.renderReportTable(r, L, makeChalk(colour.env, colour.tty));
+    }
   }
 }
 
@@ -72,7 +72,7 @@ function checkResult(ctx: Context, r: Report): number {
   return EXIT.kpiMissed;
 }
 
-export function runReport(ctx: Context, opts: { month?: string; format?: string; out?: string; check?: boolean }): number {
+export async function runReport(ctx: Context, opts: { month?: string; format?: string; out?: string; check?: boolean }): Promise<number> {
   const zone = new Zone(ctx.config().config.timezone);
   const month = pickMonth(ctx, zone, opts.month);
   const fromExt = opts.out ? ({ '.json': 'json', '.csv': 'csv', '.md': 'md', '.html': 'html', '.htm': 'html', '.txt': 'table' } as Record<string, Format>)[path.extname(opts.out).toLowerCase()] : undefined;
@@ -80,9 +80,9 @@ export function runReport(ctx: Context, opts: { month?: string; format?: string;
   const format = (ctx.json ? 'json' : (opts.format ?? fromExt ?? 'table')) as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
   if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
-  return withReport(ctx, month, (r) => {
+  return withReport(ctx, month, async (r) => {
     const colour = !opts.out && format === 'table';
-    const text = render(r, format, ctx.lang, makeChalk(ctx.env, colour ? ctx.streams.stdout.isTTY : false));
+    const text = await render(r, format, ctx.lang, { env: ctx.env, tty: colour ? ctx.streams.stdout.isTTY : false });
     if (opts.out) {
       writeAtomic(path.resolve(opts.out), text);
       if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify({ month, out: path.resolve(opts.out), format, missed: missed(r) }, null, 2)}\n`);
@@ -96,7 +96,7 @@ export function runReport(ctx: Context, opts: { month?: string; format?: string;
 
 const mask = (v: unknown): unknown => (typeof v === 'string' ? maskPhonesInText(v) : v);
 
-export function runExport(ctx: Context, opts: { month?: string; outDir?: string; check?: boolean; quiet?: boolean }): number {
+export async function runExport(ctx: Context, opts: { month?: string; outDir?: string; check?: boolean; quiet?: boolean }): Promise<number> {
   if (!opts.outDir) throw new UsageError('--out-dir DIR is required', { hint: 'qa export --month 2026-10 --out-dir /srv/qa/reports' });
   const zone = new Zone(ctx.config().config.timezone);
   const month = pickMonth(ctx, zone, opts.month);
@@ -106,7 +106,8 @@ export function runExport(ctx: Context, opts: { month?: string; outDir?: string;
   } catch (e) {
     throw new QaError(`cannot create the export folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: dir });
   }
-  return withReport(ctx, month, (r, rc) => {
+  const [{ renderKpiCsv, renderReportHtml, renderReportMarkdown }, { toExcelCsv }] = await Promise.all([import('../render/report.js'), import('../render/csv.js')]);
+  return withReport(ctx, month, async (r, rc) => {
     const L = ctx.lang;
     const [start, end] = zone.monthRange(month);
     const asOf = Math.min(end, rc.now);

@@ -6,32 +6,18 @@ import { drawSample } from '../app/sample.js';
 import { verifyRun } from '../app/verify.js';
 import { maskPhone } from '../core/mask.js';
 import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
-import { addDays, isoWeekMonday, isoWeekOfDate, isValidDate, isValidMonth, monthOfDate, nextMonth, Zone } from '../core/time.js';
+import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, Zone } from '../core/time.js';
+import { parseDateOption, parseMonthOption } from './options.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
 import { isPending, pendingCount, SampleStore, worklist } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
-import { toExcelCsv } from '../render/csv.js';
-import { renderSampleResult, renderVerify, renderWorklist } from '../render/sample.js';
-import { makeChalk } from '../render/term.js';
 import { logUnmask } from '../db/audit.js';
-
-export function parseDateOption(flag: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (!isValidDate(v)) throw new UsageError(`${flag} must be a date like 2026-10-21, got "${v}"`);
-  return v;
-}
-
-export function parseMonthOption(flag: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  if (!isValidMonth(v)) throw new UsageError(`${flag} must be a month like 2026-10, got "${v}"`);
-  return v;
-}
 
 function today(ctx: Context, zone: Zone): string {
   return zone.dateOf(ctx.now().getTime());
 }
 
-export function runSample(ctx: Context, opts: { date?: string; seed?: string; month?: string }): number {
+export async function runSample(ctx: Context, opts: { date?: string; seed?: string; month?: string }): Promise<number> {
   const date = parseDateOption('--date', opts.date);
   if (date !== undefined) {
     // A run in the future would treat weeks still running as complete and draw them for good.
@@ -62,6 +48,8 @@ export function runSample(ctx: Context, opts: { date?: string; seed?: string; mo
     } else {
       // The day's worklist: the month being sampled and the call weeks of this date, drawn now or before.
       const pending = pendingCount(db, result.records.month, callWeeksFor(result.date));
+      // Renderers load chalk and cli-table3: only for human output.
+      const [{ renderSampleResult }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
       ctx.streams.stdout.write(renderSampleResult(result, pending, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
     }
     return EXIT.ok;
@@ -83,7 +71,7 @@ function weeksOfMonth(month: string): string[] {
   return out;
 }
 
-export function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string }): number {
+export async function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string }): Promise<number> {
   const month = parseMonthOption('--month', opts.month);
   // --json wins over --format: it promises one JSON document.
   const format = ctx.json ? 'json' : (opts.format ?? 'table');
@@ -111,9 +99,11 @@ export function runSampleList(ctx: Context, opts: { month?: string; pending?: bo
     if (format === 'json') {
       stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     } else if (format === 'csv') {
+      const { toExcelCsv } = await import('../render/csv.js');
       const head = ['kind', 'item_id', 'period', 'stratum', 'run_id', 'drawn_on', 'at', 'department', 'staff_id', 'customer_phone', 'duration_seconds', 'recording_ref', 'status', 'answered', 'checks'] as const;
       stdout.write(toExcelCsv([...head], shown.map((i) => head.map((h) => i[h]))));
     } else {
+      const [{ renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
       stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY), !!opts.pending));
     }
     return EXIT.ok;
@@ -122,13 +112,16 @@ export function runSampleList(ctx: Context, opts: { month?: string; pending?: bo
   }
 }
 
-export function runSampleVerify(ctx: Context, runArg: string): number {
+export async function runSampleVerify(ctx: Context, runArg: string): Promise<number> {
   if (!/^\d+$/.test(runArg)) throw new UsageError(`the run id must be a number, got "${runArg}"`);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const result = verifyRun(new SampleStore(db), Number(runArg), metaGet(db, 'seed')!);
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else ctx.streams.stdout.write(renderVerify(result, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    else {
+      const [{ renderVerify }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
+      ctx.streams.stdout.write(renderVerify(result, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+    }
     return result.ok ? EXIT.ok : EXIT.failure;
   } finally {
     db.close();

@@ -4,8 +4,12 @@
  * are local to the zone (SPEC §1). Offsets come from @date-fns/tz and are
  * cached per hour, so the import hot loop does not call Intl for every row.
  */
-import { tzOffset } from '@date-fns/tz';
-import { getISOWeek, getISOWeekYear, setISOWeek, startOfISOWeek } from 'date-fns';
+import { tzOffset } from '@date-fns/tz/tzOffset';
+// Per-function imports: the date-fns index loads hundreds of modules (~180 ms of start-up).
+import { getISOWeek } from 'date-fns/getISOWeek';
+import { getISOWeekYear } from 'date-fns/getISOWeekYear';
+import { setISOWeek } from 'date-fns/setISOWeek';
+import { startOfISOWeek } from 'date-fns/startOfISOWeek';
 
 const HOUR = 3_600_000;
 export const DAY_MS = 86_400_000;

@@ -111,7 +111,7 @@ export class SampleStore {
    * (per-stratum inserts interleave ids and split pages).
    *
    * `below` prunes before sorting (see app/sample.ts rankBound). Returns how
-   * many were drawn per stratum.
+   * many were drawn per stratum (for the whole run so far).
    */
   drawRecords(
     runId: number,
@@ -119,18 +119,24 @@ export class SampleStore {
     start: number,
     cutoff: number,
     strata: readonly { type: string; window: number; need: number; below: number }[],
+    /** false when nothing in this population can have been drawn before (see mayHoldDrawnRecords). */
+    exclude = true,
   ): Map<string, number> {
     if (strata.length === 0) return new Map();
-    const branch = `SELECT * FROM (
-        SELECT id, rank, stratum FROM (
-          SELECT record_id AS id, rank, record_type AS stratum FROM records
+    // Without anything to exclude the statement does not read sample_items,
+    // so SQLite inserts straight from the scan instead of staging the rows first.
+    const inner = `SELECT record_id AS id, rank, record_type AS stratum FROM records
           WHERE record_type = ? AND occurred_at >= ? AND occurred_at < ? AND rank < ?
-          ORDER BY rank, record_id LIMIT ?
-        ) AS c
-        WHERE NOT EXISTS (SELECT 1 FROM sample_items s WHERE s.kind = 'records' AND s.item_id = c.id)
-        ORDER BY rank, id LIMIT ?)`;
+          ORDER BY rank, record_id LIMIT ?`;
+    const branch = exclude
+      ? `SELECT * FROM (
+          SELECT id, rank, stratum FROM (${inner}) AS c
+          WHERE NOT EXISTS (SELECT 1 FROM sample_items s WHERE s.kind = 'records' AND s.item_id = c.id)
+          ORDER BY rank, id LIMIT ?)`
+      : `SELECT * FROM (${inner})`; // nothing to skip: the window is the draw
     const params: (string | number)[] = [runId, period];
-    for (const x of strata) params.push(x.type, start, cutoff, x.below, x.window, x.need);
+    for (const x of strata) params.push(x.type, start, cutoff, x.below, ...(exclude ? [x.window, x.need] : [Math.min(x.window, x.need)]));
+    // (RETURNING measured slower than reading the counts back: it stages the rows.)
     this.db
       .prepare(
         `INSERT INTO sample_items (kind, item_id, run_id, period, stratum, rank)
@@ -141,6 +147,18 @@ export class SampleStore {
       .prepare(`SELECT stratum, count(*) AS n FROM sample_items WHERE kind = 'records' AND period = ? AND run_id = ? GROUP BY stratum`)
       .all(period, runId) as { stratum: string; n: number }[];
     return new Map(rows.map((r) => [r.stratum, r.n]));
+  }
+
+  /**
+   * Could the population of a period hold a record drawn before? Yes if this
+   * period has draws, or if any drawn record was later moved by an import
+   * (its time or type changed: it may have moved into this period).
+   */
+  mayHoldDrawnRecords(drawnBefore: number): boolean {
+    if (drawnBefore > 0) return true;
+    return !!this.db
+      .prepare(`SELECT 1 FROM record_changes c JOIN sample_items s ON s.kind = 'records' AND s.item_id = c.record_id LIMIT 1`)
+      .get();
   }
 
   /** All never-drawn record ids of a stratum (for a draw with another seed). */

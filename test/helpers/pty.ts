@@ -4,6 +4,15 @@
  * an auditor's terminal. `expect` waits for output, `send` types keys.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { afterEach } from 'vitest';
+
+const live = new Set<Pty>();
+
+// A failed or timed-out test must not leave the relay and its qa behind.
+afterEach(() => {
+  for (const p of live) p.kill();
+  live.clear();
+});
 
 const RELAY = `
 import os, pty, sys, select, signal, struct, fcntl, termios
@@ -43,7 +52,18 @@ export class Pty {
     this.proc = spawn('python3', ['-c', RELAY, cmd, ...args], { env, cwd });
     this.proc.stdout.on('data', (d: Buffer) => (this.out += d.toString('utf8')));
     this.proc.stderr.on('data', (d: Buffer) => (this.out += d.toString('utf8')));
-    this.exited = new Promise((resolve) => this.proc.on('close', (code) => resolve(code ?? -1)));
+    this.exited = new Promise((resolve) =>
+      this.proc.on('close', (code) => {
+        live.delete(this);
+        resolve(code ?? -1);
+      }),
+    );
+    live.add(this);
+  }
+
+  /** Stop the relay (SIGHUP reaches the program through the closed terminal). */
+  kill(): void {
+    this.proc.kill('SIGKILL');
   }
 
   /** Everything printed so far, without ANSI escapes. */
