@@ -10,6 +10,7 @@ import {
   allocateCalls,
   byRank,
   callWeeksFor,
+  cutRank,
   digestPart,
   lowest,
   planStrata,
@@ -118,6 +119,23 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
     // without the bound and with a wider window, until it is full.
     let pass = todo.map((s) => ({ s, window: s.need + s.before, below: rankBound(s.need + s.before, s.population) }));
     const exclude = store.mayHoldDrawnRecords(plan.reduce((n, s) => n + s.before, 0));
+    if (!exclude) {
+      // Nothing drawn yet: the need-th lowest rank under the bound is the
+      // stratum's cut, and the draw is every record ranked at or below it —
+      // the same records as ORDER BY rank, id LIMIT need, without the sort.
+      const cuts: { type: string; upTo: number; need: number }[] = [];
+      const rest: typeof pass = [];
+      for (const x of pass) {
+        const cut = cutRank(store.rankWindow(x.s.stratum, start, cutoff, x.below), x.s.need);
+        if (cut === null) rest.push(x);
+        else cuts.push({ type: x.s.stratum, upTo: cut, need: x.s.need });
+      }
+      const written = store.drawRecordsUpTo(runId, month, start, cutoff, cuts);
+      const expected = cuts.reduce((n, c) => n + c.need, 0);
+      if (written !== expected) throw new Error(`internal: the first draw wrote ${written} records, expected ${expected}`);
+      for (const c of cuts) drawnBy.set(c.type, c.need);
+      pass = rest;
+    }
     while (pass.length > 0) {
       const got = store.drawRecords(
         runId,

@@ -66,6 +66,18 @@ export function lowest(items: Iterable<Ranked>, need: number, exclude?: Readonly
   return pool.slice(0, need);
 }
 
+/**
+ * The rank of the `need`-th lowest of `ranks` (in any order), when exactly
+ * `need` of them are at or below it; null when there are fewer than `need`
+ * or the next rank ties with it (then only the id can break the tie).
+ */
+export function cutRank(ranks: readonly number[], need: number): number | null {
+  if (need <= 0 || ranks.length < need) return null;
+  const sorted = Float64Array.from(ranks).sort();
+  const cut = sorted[need - 1]!;
+  return need < sorted.length && sorted[need] === cut ? null : cut;
+}
+
 export interface AgentPlan {
   agent: string;
   population: number;
@@ -111,27 +123,31 @@ export function allocateCalls(byAgent: ReadonlyMap<string, readonly Ranked[]>, q
 export interface DigestPart {
   stratum: string;
   n: number;
-  /** Σ of the high 24 bits of each item's 48-bit database-seed rank. */
-  hi: number;
-  /** Σ of the low 24 bits. */
-  lo: number;
+  /** Σ of the high 32 bits of each item's 48-bit database-seed rank, in decimal (it can pass 2^53). */
+  sum: string;
 }
+
+/** The high 32 bits of a 48-bit rank: what the digest sums (one SQL sum(rank >> 16), exact in 64 bits). */
+const DIGEST_SHIFT = 2 ** 16;
 
 export function digestPart(stratum: string, ranks: Iterable<number>): DigestPart {
   let n = 0;
-  let hi = 0;
-  let lo = 0;
+  let acc = 0; // exact below 2^53: flushed into `big` past 2^52
+  let big = 0n;
   for (const r of ranks) {
     n++;
-    hi += Math.floor(r / 0x1000000);
-    lo += r % 0x1000000;
+    acc += Math.floor(r / DIGEST_SHIFT);
+    if (acc >= 2 ** 52) {
+      big += BigInt(acc);
+      acc = 0;
+    }
   }
-  return { stratum, n, hi, lo };
+  return { stratum, n, sum: (big + BigInt(acc)).toString() };
 }
 
 /**
- * The population digest of a receipt: per stratum the count and the sums of
- * the two 24-bit halves of each item's rank under the database seed (which is
+ * The population digest of a receipt: per stratum the count and the sum of
+ * the high 32 bits of each item's rank under the database seed (which is
  * itself sha256 of the id), hashed in stratum order. Order-independent, so
  * SQLite computes it in the same index scan that counts the population.
  */
@@ -139,8 +155,8 @@ export function populationDigest(parts: readonly DigestPart[]): string {
   const lines = [...parts]
     .filter((p) => p.n > 0)
     .sort((a, b) => (a.stratum < b.stratum ? -1 : a.stratum > b.stratum ? 1 : 0))
-    .map((p) => `${p.stratum}\t${p.n}\t${p.hi}\t${p.lo}`);
-  return crypto.createHash('sha256').update(`qa-population/1\n${lines.join('\n')}`).digest('hex');
+    .map((p) => `${p.stratum}\t${p.n}\t${p.sum}`);
+  return crypto.createHash('sha256').update(`qa-population/2\n${lines.join('\n')}`).digest('hex');
 }
 
 // ------------------------------------------------------------------ periods

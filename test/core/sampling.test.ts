@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allocateCalls, byRank, callWeeksFor, digestPart, lowest, planStrata, populationDigest, quotaOf, recordMonthFor, type Ranked } from '../../src/core/sampling.js';
+import { allocateCalls, byRank, callWeeksFor, cutRank, digestPart, lowest, planStrata, populationDigest, quotaOf, recordMonthFor, type Ranked } from '../../src/core/sampling.js';
 import { rankOf } from '../../src/core/rank.js';
 import crypto from 'node:crypto';
 
@@ -47,6 +47,21 @@ describe('planStrata and lowest', () => {
     expect(lowest(items, 2).map((x) => x.id)).toEqual(['d', 'a']);
     expect(lowest(items, 2, new Set(['d'])).map((x) => x.id)).toEqual(['a', 'b']);
     expect(lowest(items, 0)).toEqual([]);
+  });
+});
+
+describe('cutRank: the first draw of a population as "rank <= cut"', () => {
+  it('is the need-th lowest rank, whatever the order', () => {
+    expect(cutRank([50, 10, 40, 20, 30], 2)).toBe(20);
+    expect(cutRank([50, 10, 40, 20, 30], 5)).toBe(50);
+    expect(cutRank([2 ** 48 - 1, 2 ** 48 - 2], 1)).toBe(2 ** 48 - 2); // 48-bit ranks are exact in a double
+  });
+  it('gives up when the window is short, empty or ties at the cut (only the id breaks a tie)', () => {
+    expect(cutRank([10, 20], 3)).toBeNull();
+    expect(cutRank([], 1)).toBeNull();
+    expect(cutRank([10, 20], 0)).toBeNull();
+    expect(cutRank([10, 20, 20, 30], 2)).toBeNull();
+    expect(cutRank([10, 20, 20, 30], 3)).toBe(20);
   });
 });
 
@@ -98,9 +113,17 @@ describe('periods', () => {
 
 describe('population digest', () => {
   it('does not depend on order and changes with any member or stratum', () => {
-    const a = populationDigest([digestPart('consult', [1, 2, 3]), digestPart('repair', [9])]);
-    expect(populationDigest([digestPart('repair', [9]), digestPart('consult', [3, 1, 2])])).toBe(a);
-    expect(populationDigest([digestPart('consult', [1, 2, 4]), digestPart('repair', [9])])).not.toBe(a);
-    expect(populationDigest([digestPart('consult', [1, 2]), digestPart('repair', [9, 3])])).not.toBe(a);
+    const r = (id: string) => rankOf('db-seed', 'records', id);
+    const a = populationDigest([digestPart('consult', [r('A'), r('B'), r('C')]), digestPart('repair', [r('D')])]);
+    expect(populationDigest([digestPart('repair', [r('D')]), digestPart('consult', [r('C'), r('A'), r('B')])])).toBe(a);
+    expect(populationDigest([digestPart('consult', [r('A'), r('B'), r('E')]), digestPart('repair', [r('D')])])).not.toBe(a);
+    expect(populationDigest([digestPart('consult', [r('A'), r('B')]), digestPart('repair', [r('D'), r('C')])])).not.toBe(a);
+  });
+
+  it('sums exactly past 2^53, as SQLite does in 64 bits', () => {
+    const max = 2 ** 48 - 1;
+    const n = 2 ** 22; // 4M ranks of 2^32 - 1 each: the sum needs 54 bits
+    const ranks = { *[Symbol.iterator]() { for (let i = 0; i < n; i++) yield max; } };
+    expect(digestPart('consult', ranks)).toEqual({ stratum: 'consult', n, sum: (BigInt(n) * (2n ** 32n - 1n)).toString() });
   });
 });
