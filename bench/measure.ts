@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { countRows, copyDb, csvHeader, removeDb, warmFile, type CsvInput } from './inputs.js';
+import { countRows, copyDb, csvHeader, removeDb, settle, warmFile, type CsvInput } from './inputs.js';
 import { describeFailure, run, type RssMethod, type RunResult } from './proc.js';
 import { measured, median, noNumber, ratio, type Row, type Target } from './results.js';
 
@@ -63,6 +63,7 @@ export async function measureImport(b: Bench, csv: CsvInput): Promise<ImportOutc
 
   for (let i = 1; i <= b.runs; i++) {
     removeDb(qaDb);
+    settle();
     const r = await qa(b, ['--db', qaDb, '--json', 'import', 'records', csv.file], true);
     checkImported(r, csv.count);
     qaTimes.push(r.seconds);
@@ -71,6 +72,7 @@ export async function measureImport(b: Bench, csv: CsvInput): Promise<ImportOutc
 
     if (b.sqlite3 && sqError === null) {
       removeDb(sqDb);
+      settle();
       // Wrapped the same way as qa (GNU time adds ~1 ms), so neither side is timed differently.
       const s = await run(b.sqlite3, [sqDb], { env: b.env, cwd: b.cwd, input: script, rss: b.rss });
       sqError = checkSqliteImport(s, sqDb, csv.count);
@@ -152,6 +154,7 @@ async function importPeaks(b: Bench, csv: CsvInput): Promise<number[]> {
   const peaks: number[] = [];
   for (let i = 1; i <= b.runs; i++) {
     removeDb(db);
+    settle();
     const r = await qa(b, ['--db', db, '--json', 'import', 'records', csv.file], true);
     checkImported(r, csv.count);
     if (r.peakRssKb === null) throw new BenchFailure('peak RSS could not be read');
@@ -177,6 +180,7 @@ export async function measureSample(b: Bench, baseDb: string, count: number): Pr
   let drawn = 0;
   for (let i = 1; i <= b.runs; i++) {
     copyDb(baseDb, db);
+    settle();
     const r = await qa(b, ['--db', db, '--json', 'sample', '--date', SAMPLE_DATE]);
     if (r.code !== 0) throw new BenchFailure(`qa sample failed (${describeFailure(r)})`);
     drawn = checkSampled(r, count);
@@ -237,6 +241,7 @@ export async function measureReportCold(b: Bench, db: string, count: number): Pr
   const times: number[] = [];
   for (let i = 1; i <= b.runs; i++) {
     clearReportCache(db);
+    settle();
     const r = await qa(b, args);
     if (r.code !== 0) throw new BenchFailure(`qa report failed (${describeFailure(r)})`);
     times.push(r.seconds);

@@ -20,8 +20,9 @@ import {
   callWeekFigures,
   complaintRows,
   failedChecks,
-  recordFigures,
+  recordScan,
   recordsFingerprint,
+  sampledByType,
   rectificationFigures,
   rectificationsDueIn,
   reviewedItems,
@@ -32,7 +33,7 @@ import {
 import { UsageError } from '../errors.js';
 
 /** Bump when the cached record figures change meaning. */
-const FIGURES_VERSION = 2;
+const FIGURES_VERSION = 3;
 const TREND_MONTHS = 6;
 
 export interface Report {
@@ -141,7 +142,10 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
   const [start, end] = zone.monthRange(month);
   const days = dayRules(month, zone, rc.calendar, guessed);
   const rules = JSON.stringify({ v: FIGURES_VERSION, tz: zone.name, cal: calendarSignature(config, rc.calendar) });
-  const records: RecordFigures = cached(db, month, 'records', recordsFingerprint(db, month, start, end, rules), () => recordFigures(db, month, start, end, days), rc.now);
+  const records: RecordFigures = {
+    ...cached(db, month, 'records', recordsFingerprint(db, month, start, end, rules, false), () => recordScan(db, start, end, days), rc.now),
+    sampledByType: cached(db, month, 'sampled', recordsFingerprint(db, month, start, end, rules, true), () => sampledByType(db, month, start, end), rc.now),
+  };
   const asOf = Math.min(end, rc.now);
   const today = zone.dateOf(asOf - 1);
   const rects = rectificationFigures(db, asOf);

@@ -44,6 +44,11 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const delimiter = parseDelimiter(opts.delimiter);
   if (opts.encoding !== undefined) normalizeEncoding(opts.encoding); // a bad name is one usage error, not one per file
+  // QA_IMPORT_WORKER=never|always: parse on the main thread, or in a worker even for small files.
+  const worker = ctx.env.QA_IMPORT_WORKER ?? 'auto';
+  if (worker !== 'auto' && worker !== 'always' && worker !== 'never') {
+    throw new UsageError(`QA_IMPORT_WORKER must be auto, always or never, not ${JSON.stringify(worker)}`);
+  }
   const { config } = ctx.config();
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
   const { stdout, stderr } = ctx.streams;
@@ -81,7 +86,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
             skipInvalid: !!opts.skipInvalid,
             timezone: config.timezone,
             aliases: config.columns[kind] ?? {},
-            worker: (ctx.env.QA_IMPORT_WORKER as 'auto' | 'always' | 'never' | undefined) ?? 'auto',
+            worker,
             keepRejectedText: !!rejectsOut,
             unmask: ctx.unmask,
             lang: ctx.lang,

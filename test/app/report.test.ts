@@ -123,16 +123,33 @@ describe('report: sampling, review and rectification figures', () => {
     expect(nov.rectifications.overdue.map((o) => [o.id, o.days_overdue])).toEqual([[x, 16]]); // judged on 11-20
   });
 
-  it('the month figures are cached and recomputed when an import touches the month', () => {
+  it('the month figures are cached and recomputed when an import touches the month; a draw recomputes only the sampled counts', () => {
     const db = scenario();
     const rc = { db, config, zone, calendar, now: at('2026-11-20T09:00:00+08:00') };
+    const fp = (part: string) => db.prepare(`SELECT fingerprint FROM month_cache WHERE month = '2026-10' AND part = ?`).pluck().get(part);
+    const first = buildReport(rc, '2026-10');
+    const scan = fp('records');
+    const sampled = fp('sampled');
+    expect(scan).toBeTypeOf('string');
+    expect(sampled).toBeTypeOf('string');
     buildReport(rc, '2026-10');
-    const cachedAt = db.prepare(`SELECT fingerprint FROM month_cache WHERE month = '2026-10'`).pluck().get();
-    buildReport(rc, '2026-10');
-    expect(db.prepare(`SELECT fingerprint FROM month_cache WHERE month = '2026-10'`).pluck().get()).toBe(cachedAt);
+    expect([fp('records'), fp('sampled')]).toEqual([scan, sampled]);
+
     importRecords(db, [{ id: 'LATE', type: 'consult', at: at('2026-10-30T10:00:00+08:00') }]);
     const r = buildReport(rc, '2026-10');
     expect(r.coverage.records.population).toBe(16);
-    expect(db.prepare(`SELECT fingerprint FROM month_cache WHERE month = '2026-10'`).pluck().get()).not.toBe(cachedAt);
+    expect(fp('records')).not.toBe(scan);
+    const scan2 = fp('records');
+    const sampled2 = fp('sampled');
+    expect(sampled2).not.toBe(sampled);
+
+    // The late consult tips consult's quota (ceil(20 % of 11) = 3): a top-up of October takes one more.
+    drawSample(new SampleStore(db), { date: '2026-11-02', month: '2026-10', seed: 'report-seed', dbSeed: 'report-seed', config, zone, now: at('2026-11-02T08:00:00+08:00') });
+    const after = buildReport(rc, '2026-10');
+    expect(fp('records')).toBe(scan2);
+    expect(fp('sampled')).not.toBe(sampled2);
+    const sampledConsults = (x: typeof first) => x.coverage.records.strata.find((s) => s.record_type === 'consult')!.sampled;
+    expect(sampledConsults(r)).toBe(2);
+    expect(sampledConsults(after)).toBe(3);
   });
 });

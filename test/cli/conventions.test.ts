@@ -114,6 +114,29 @@ describe('config', () => {
     expect(r.stderr).toBe(`qa: error: the database was written by a newer qa (schema ${v + 5}; this qa knows up to ${v}) (${db})\nhint: upgrade qa; it will not downgrade a database\n`);
   });
 
+  it('a bad QA_IMPORT_WORKER or QA_NOW is a usage error before anything is written', () => {
+    const db = path.join(tmpDir(), 'qa.sqlite');
+    const file = path.join(EXPORTS, 'records-semicolon.csv');
+    const w = runQa(['--db', db, 'import', 'records', file, '--delimiter', ';'], { env: { QA_IMPORT_WORKER: 'yes' } });
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('qa: error: QA_IMPORT_WORKER must be auto, always or never, not "yes"');
+    expect(fs.existsSync(db)).toBe(false);
+    const n = runQa(['--db', db, 'sample'], { env: { QA_NOW: 'tomorrow' } });
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain('qa: error: QA_NOW is not a date: tomorrow');
+    // Both settings work: the worker path gives the same import as the main thread.
+    const always = runQa(['--db', db, '--json', 'import', 'records', file, '--delimiter', ';'], { env: { QA_IMPORT_WORKER: 'always' } });
+    expect(always.code).toBe(0);
+    const db2 = path.join(tmpDir(), 'qa.sqlite');
+    const never = runQa(['--db', db2, '--json', 'import', 'records', file, '--delimiter', ';'], { env: { QA_IMPORT_WORKER: 'never' } });
+    expect(never.code).toBe(0);
+    const counts = (r: Parameters<typeof json>[0]) => {
+      const { rows, inserted, sha256 } = json(r) as { rows: number; inserted: number; sha256: string };
+      return { rows, inserted, sha256 };
+    };
+    expect(counts(always)).toEqual(counts(never));
+  });
+
   it('read-only commands do not create a database', () => {
     const db = path.join(tmpDir(), 'none.sqlite');
     const r = runQa(['--db', db, 'rectify', 'list']);

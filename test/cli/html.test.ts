@@ -1,18 +1,32 @@
 /**
  * The HTML report in a real headless browser (Debian's chromium): it loads
  * without network, shows the KPI table, and prints to A4. Skipped, with the
- * reason in the test name, when no chromium is installed (.ci/run installs it).
+ * reason in the test name, when no chromium is installed or it cannot start
+ * here at all (.ci/run installs it when it can).
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runQa } from '../helpers/run.js';
 import { EXPORTS, tmpDir } from '../helpers/tmp.js';
 
 const CANDIDATES = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter(Boolean) as string[];
-const chromium = CANDIDATES.find((c) => fs.existsSync(c));
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const found = CANDIDATES.find((c) => fs.existsSync(c));
+
+/** Can this browser start here at all (a container may lack what it needs)? Then any later failure is the report's. */
+function probe(bin: string): string | null {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-chromium-'));
+  const r = spawnSync(bin, [...FLAGS, `--user-data-dir=${profile}`, '--dump-dom', 'data:text/html,<p>ok</p>'], { encoding: 'utf8', timeout: 60_000 });
+  fs.rmSync(profile, { recursive: true, force: true });
+  if (r.status === 0 && r.stdout.includes('<p>ok</p>')) return null;
+  return (r.error?.message ?? r.stderr.split('\n').find((l) => l.trim()) ?? `exit ${r.status}`).slice(0, 120);
+}
+const cannotStart = found ? probe(found) : null;
+const chromium = found && !cannotStart ? found : undefined;
+const skipReason = !found ? ' (skipped: no chromium found; apt-get install chromium)' : cannotStart ? ` (skipped: ${found} cannot start here: ${cannotStart})` : '';
 
 function browser(args: string[], profile: string): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(chromium!, [...FLAGS, `--user-data-dir=${profile}`, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 32 << 20 });
@@ -20,7 +34,7 @@ function browser(args: string[], profile: string): { code: number; stdout: strin
 }
 
 describe('the HTML report in headless Chromium', () => {
-  it.skipIf(!chromium)(`renders the KPI table and prints to A4${chromium ? '' : ' (skipped: no chromium found; apt-get install chromium)'}`, () => {
+  it.skipIf(!chromium)(`renders the KPI table and prints to A4${skipReason}`, () => {
     const dir = tmpDir();
     const db = path.join(dir, 'qa.sqlite');
     expect(runQa(['--db', db, 'import', 'records', path.join(EXPORTS, 'records-2026-10.csv')]).code).toBe(0);
