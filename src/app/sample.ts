@@ -112,17 +112,12 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
   const drawnBy = new Map<string, number>();
   const todo = plan.filter((s) => s.need > 0);
   if (p.seed === p.dbSeed) {
-    // First pass: per stratum, the lowest need + before ranks, pruned to a
-    // rank bound they almost surely lie under. They hold `need` never-drawn
-    // records unless the bound was too tight or records drawn for another
-    // period moved into this one; any stratum left short gets a second pass
-    // without the bound and with a wider window, until it is full.
+    // A population nothing was drawn from yet (the month's first run): the
+    // need-th lowest rank under a bound is each stratum's cut, and the draw is
+    // every record ranked at or below it — the same records as ORDER BY rank,
+    // id LIMIT need, without the sort and without looking up sample_items.
     let pass = todo.map((s) => ({ s, window: s.need + s.before, below: rankBound(s.need + s.before, s.population) }));
-    const exclude = store.mayHoldDrawnRecords(plan.reduce((n, s) => n + s.before, 0));
-    if (!exclude) {
-      // Nothing drawn yet: the need-th lowest rank under the bound is the
-      // stratum's cut, and the draw is every record ranked at or below it —
-      // the same records as ORDER BY rank, id LIMIT need, without the sort.
+    if (!store.mayHoldDrawnRecords(plan.reduce((n, s) => n + s.before, 0))) {
       const cuts: { type: string; upTo: number; need: number }[] = [];
       const rest: typeof pass = [];
       for (const x of pass) {
@@ -131,11 +126,18 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
         else cuts.push({ type: x.s.stratum, upTo: cut, need: x.s.need });
       }
       const written = store.drawRecordsUpTo(runId, month, start, cutoff, cuts);
-      const expected = cuts.reduce((n, c) => n + c.need, 0);
-      if (written !== expected) throw new Error(`internal: the first draw wrote ${written} records, expected ${expected}`);
-      for (const c of cuts) drawnBy.set(c.type, c.need);
-      pass = rest;
+      if (written !== null) {
+        const expected = cuts.reduce((n, c) => n + c.need, 0);
+        if (written !== expected) throw new Error(`internal: the first draw wrote ${written} records, expected ${expected}`);
+        for (const c of cuts) drawnBy.set(c.type, c.need);
+        pass = rest;
+      }
     }
+    // Otherwise, and for strata the cut could not settle: per stratum the
+    // lowest need + before ranks under the bound, skipping drawn records.
+    // They hold `need` never-drawn records unless the bound was too tight or
+    // records drawn for another period moved into this one; a stratum left
+    // short gets another pass without the bound and with a wider window.
     while (pass.length > 0) {
       const got = store.drawRecords(
         runId,
@@ -143,7 +145,6 @@ function drawRecords(store: SampleStore, p: SampleParams, watermark: number): Re
         start,
         cutoff,
         pass.map(({ s, window, below }) => ({ type: s.stratum, window, need: s.need - (drawnBy.get(s.stratum) ?? 0), below })),
-        exclude,
       );
       for (const [k, v] of got) drawnBy.set(k, v);
       pass = pass

@@ -45,7 +45,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   const delimiter = parseDelimiter(opts.delimiter);
   if (opts.encoding !== undefined) normalizeEncoding(opts.encoding); // a bad name is one usage error, not one per file
   // QA_IMPORT_WORKER=never|always: parse on the main thread, or in a worker even for small files.
-  const worker = ctx.env.QA_IMPORT_WORKER ?? 'auto';
+  const worker = ctx.env.QA_IMPORT_WORKER || 'auto'; // empty = unset, as cron env files write it
   if (worker !== 'auto' && worker !== 'always' && worker !== 'never') {
     throw new UsageError(`QA_IMPORT_WORKER must be auto, always or never, not ${JSON.stringify(worker)}`);
   }

@@ -61,6 +61,7 @@ export class SampleStore {
     // their period index). In a 16 MB cache SQLite spills pages to the WAL
     // and spills them again as they change; 64 MB holds them until COMMIT
     // (measured ~100 ms less on the 1M-record bench).
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
     this.db.pragma('cache_size = -65536');
     this.db.exec('BEGIN IMMEDIATE');
     try {
@@ -70,6 +71,8 @@ export class SampleStore {
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw e;
+    } finally {
+      this.db.pragma(`cache_size = ${cache}`);
     }
   }
 
@@ -126,23 +129,17 @@ export class SampleStore {
     start: number,
     cutoff: number,
     strata: readonly { type: string; window: number; need: number; below: number }[],
-    /** false when nothing in this population can have been drawn before (see mayHoldDrawnRecords). */
-    exclude = true,
   ): Map<string, number> {
     if (strata.length === 0) return new Map();
-    // Without anything to exclude the statement does not read sample_items,
-    // so SQLite inserts straight from the scan instead of staging the rows first.
-    const inner = `SELECT record_id AS id, rank, record_type AS stratum FROM records
-          WHERE record_type = ? AND occurred_at >= ? AND occurred_at < ? AND rank < ?
-          ORDER BY rank, record_id LIMIT ?`;
-    const branch = exclude
-      ? `SELECT * FROM (
-          SELECT id, rank, stratum FROM (${inner}) AS c
+    const branch = `SELECT * FROM (
+          SELECT id, rank, stratum FROM (
+            SELECT record_id AS id, rank, record_type AS stratum FROM records
+            WHERE record_type = ? AND occurred_at >= ? AND occurred_at < ? AND rank < ?
+            ORDER BY rank, record_id LIMIT ?) AS c
           WHERE NOT EXISTS (SELECT 1 FROM sample_items s WHERE s.kind = 'records' AND s.item_id = c.id)
-          ORDER BY rank, id LIMIT ?)`
-      : `SELECT * FROM (${inner})`; // nothing to skip: the window is the draw
+          ORDER BY rank, id LIMIT ?)`;
     const params: (string | number)[] = [runId, period];
-    for (const x of strata) params.push(x.type, start, cutoff, x.below, ...(exclude ? [x.window, x.need] : [Math.min(x.window, x.need)]));
+    for (const x of strata) params.push(x.type, start, cutoff, x.below, x.window, x.need);
     // (RETURNING measured slower than reading the counts back: it stages the rows.)
     this.db
       .prepare(
@@ -167,20 +164,32 @@ export class SampleStore {
   /**
    * Draw, per stratum, every record ranked at or below `upTo` (from
    * core/sampling cutRank): for a population nothing was drawn from yet, no
-   * sort and nothing to exclude. Returns the number of rows written.
+   * sort and nothing to exclude. Returns the number of rows written, or null
+   * (and nothing written) when one of them had been drawn before after all —
+   * e.g. for another month, before the configured time zone moved the month
+   * boundaries; the caller then draws with the excluding statement.
    */
-  drawRecordsUpTo(runId: number, period: string, start: number, cutoff: number, strata: readonly { type: string; upTo: number }[]): number {
+  drawRecordsUpTo(runId: number, period: string, start: number, cutoff: number, strata: readonly { type: string; upTo: number }[]): number | null {
     if (strata.length === 0) return 0;
     const branch = `SELECT record_id AS id, rank, record_type AS stratum FROM records
           WHERE record_type = ? AND occurred_at >= ? AND occurred_at < ? AND rank <= ?`;
     const params: (string | number)[] = [runId, period];
     for (const x of strata) params.push(x.type, start, cutoff, x.upTo);
-    return this.db
-      .prepare(
-        `INSERT INTO sample_items (kind, item_id, run_id, period, stratum, rank)
-         SELECT 'records', id, ?, ?, stratum, rank FROM (${strata.map(() => branch).join(' UNION ALL ')}) ORDER BY id`,
-      )
-      .run(...params).changes;
+    const insert = this.db.prepare(
+      `INSERT INTO sample_items (kind, item_id, run_id, period, stratum, rank)
+       SELECT 'records', id, ?, ?, stratum, rank FROM (${strata.map(() => branch).join(' UNION ALL ')}) ORDER BY id`,
+    );
+    this.db.exec('SAVEPOINT first_draw');
+    try {
+      const n = insert.run(...params).changes;
+      this.db.exec('RELEASE first_draw');
+      return n;
+    } catch (e) {
+      this.db.exec('ROLLBACK TO first_draw');
+      this.db.exec('RELEASE first_draw');
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
+      throw e;
+    }
   }
 
   /**
@@ -346,14 +355,17 @@ export class SampleStore {
   runItemIds(run: { id: number; kind: SampleKind; period: string }): string[] {
     const where = 'FROM sample_items WHERE kind = ? AND period = ? AND run_id = ?';
     // One joined string splits faster than 200,000 one-column rows cross
-    // into JavaScript (57 ms vs 125 ms). An id holding the separator makes
-    // the count come out wrong; then the ids are read row by row.
+    // into JavaScript (57 ms vs 125 ms). The subquery's order reaches
+    // group_concat in practice (the index yields it) but SQLite does not
+    // promise it, and group_concat(… ORDER BY) sorts again (+90 ms): so check
+    // it. A separator inside an id (the count is off) or any other order: the
+    // ids are read row by row.
     const row = this.db
       .prepare(`SELECT count(*) AS n, group_concat(item_id, char(30)) AS ids FROM (SELECT item_id ${where} ORDER BY item_id)`)
       .get(run.kind, run.period, run.id) as { n: number; ids: string | null };
     if (row.ids === null) return [];
     const ids = row.ids.split('\x1e');
-    if (ids.length === row.n) return ids;
+    if (ids.length === row.n && ids.every((id, i) => i === 0 || ids[i - 1]! < id)) return ids;
     return this.db.prepare(`SELECT item_id ${where} ORDER BY item_id`).pluck().all(run.kind, run.period, run.id) as string[];
   }
 

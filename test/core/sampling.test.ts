@@ -120,7 +120,7 @@ describe('population digest', () => {
     expect(populationDigest([digestPart('consult', [r('A'), r('B')]), digestPart('repair', [r('D'), r('C')])])).not.toBe(a);
   });
 
-  it('sums exactly past 2^53, as SQLite does in 64 bits', () => {
+  it('sums exactly past 2^53 (SQLite sums in 64 bits; test/app/sample.test.ts compares the two)', () => {
     const max = 2 ** 48 - 1;
     const n = 2 ** 22; // 4M ranks of 2^32 - 1 each: the sum needs 54 bits
     const ranks = { *[Symbol.iterator]() { for (let i = 0; i < n; i++) yield max; } };
