@@ -107,8 +107,12 @@ export class ImportWriter {
     this.importId = Number(info.lastInsertRowid);
   }
 
-  /** Write a batch of converted rows: `values` holds `lines.length` rows of `width` cells. */
-  writeRows(values: readonly Cell[], lines: readonly number[]): void {
+  /**
+   * Write a batch of converted rows: `values` holds `lines.length` rows of
+   * `width` cells; `ranks`, one per row, when the producer computed them
+   * (they are computed here otherwise).
+   */
+  writeRows(values: readonly Cell[], lines: readonly number[], ranks: ArrayLike<number> | null = null): void {
     const { width: w, perRow, args, ranked, seed } = this;
     const kind = this.kind as 'records' | 'calls';
     const n = lines.length;
@@ -123,7 +127,7 @@ export class ImportWriter {
         if (at < this.minAt) this.minAt = at;
         if (at > this.maxAt) this.maxAt = at;
         for (let i = 0; i < w; i++) args[a++] = values[base + i]!;
-        if (ranked) args[a++] = rankOf(seed, kind, values[base] as string);
+        if (ranked) args[a++] = ranks ? ranks[r]! : rankOf(seed, kind, values[base] as string);
         args[a++] = lines[r]!;
       }
       this.changes += (take === ROWS_PER_STATEMENT ? st.run(args) : st.run(args.slice(0, take * perRow))).changes;

@@ -6,6 +6,7 @@
  * ones; either way the messages are the same.
  */
 import type { Kind } from '../core/kinds.js';
+import { rankOf } from '../core/rank.js';
 import { Zone } from '../core/time.js';
 import { QaError } from '../errors.js';
 import { readCsv, type Encoding } from './csv.js';
@@ -27,6 +28,12 @@ export interface ProduceJob {
   batchSize: number;
   /** Estimated rows, to size the duplicate-id table once instead of growing it. */
   expectedRows: number;
+  /**
+   * The database seed, for kinds that are ranked (records, calls): each row's
+   * sampling rank is a sha256 (core/rank.ts), computed here so that in a
+   * worker it runs beside the SQLite writes instead of before them.
+   */
+  rankSeed: string | null;
 }
 
 export interface Problem {
@@ -48,7 +55,7 @@ export interface RejectedRow {
 
 export type ProducerMessage =
   | { t: 'header'; found: string[]; extras: string[]; phoneColumns: number[] }
-  | { t: 'rows'; values: Cell[]; lines: number[]; rejected: RejectedRow[] }
+  | { t: 'rows'; values: Cell[]; lines: number[]; ranks: Float64Array | null; rejected: RejectedRow[] }
   | { t: 'progress'; bytes: number }
   | { t: 'end'; sha256: string; bytes: number; rows: number }
   | { t: 'error'; message: string; where?: string; hint?: string }
@@ -71,10 +78,14 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   let values: Cell[] = [];
   let lines: number[] = [];
   let rejected: RejectedRow[] = [];
+  const rankKind = job.rankSeed !== null && (job.kind === 'records' || job.kind === 'calls') ? job.kind : null;
+  // 48-bit ranks in a plain array would each be a boxed heap number; a typed
+  // array of the batch size keeps them out of the garbage collector's way.
+  const ranks = rankKind ? new Float64Array(job.batchSize) : null;
 
   const flush = (): void => {
     if (lines.length === 0 && rejected.length === 0) return;
-    io.emit({ t: 'rows', values, lines, rejected });
+    io.emit({ t: 'rows', values, lines, ranks: ranks ? ranks.slice(0, lines.length) : null, rejected });
     values = [];
     lines = [];
     rejected = [];
@@ -144,6 +155,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
         } else if (sawProblem && job.stopRowsOnProblem) {
           values.length = before; // nothing will be written: do not ship it
         } else {
+          if (ranks) ranks[lines.length] = rankOf(job.rankSeed!, rankKind!, values[before] as string);
           lines.push(line);
         }
         if (lines.length >= job.batchSize || rejected.length >= job.batchSize) flush();
