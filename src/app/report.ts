@@ -12,7 +12,7 @@ import { WorkCalendar, workdayDeadline } from '../core/calendar.js';
 import { RECORD_TYPES } from '../core/kinds.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { evaluate, KPIS, parseKpiOverrides, type KpiContext, type KpiValue, type MonthFigures } from '../core/kpis.js';
-import { isOverdue, STATES, type State } from '../core/rectification.js';
+import { isOverdue, overdueDays, STATES, type State } from '../core/rectification.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, previousMonth, Zone } from '../core/time.js';
 import type { Db } from '../db/open.js';
 import {
@@ -24,7 +24,6 @@ import {
   recordsFingerprint,
   sampledByType,
   rectificationFigures,
-  rectificationsDueIn,
   reviewedItems,
   surveyFigures,
   type DayRule,
@@ -33,7 +32,7 @@ import {
 import { UsageError } from '../errors.js';
 
 /** Bump when the cached record figures change meaning. */
-const FIGURES_VERSION = 3;
+const FIGURES_VERSION = 4;
 const TREND_MONTHS = 6;
 
 export interface Report {
@@ -59,6 +58,8 @@ export interface Report {
   };
   rectifications: {
     as_of: string;
+    /** The local date the overdue figures are for: the month's last day, or today for the current month. */
+    as_of_date: string;
     by_state: Record<State, number>;
     opened: number;
     due: number;
@@ -149,7 +150,8 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
   const asOf = Math.min(end, rc.now);
   const today = zone.dateOf(asOf - 1);
   const rects = rectificationFigures(db, asOf);
-  const overdueAtEnd = rects.filter((r) => r.state_then !== null && isOverdue(r.state_then as State, r.due_date, today)).length;
+  const overdueAtEnd = rects.filter((r) => isOverdue(r.state_then as State, r.due_then, today)).length;
+  const [firstDay, lastDay] = [`${month}-01`, lastDayOf(month)];
   return {
     month,
     records,
@@ -157,7 +159,9 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
     surveys: surveyFigures(db, start, end),
     complaints: complaintRows(db, start, end),
     reviews: reviewedItems(db, start, end, config.rectification.callDepartment),
-    rectificationsDue: rectificationsDueIn(db, `${month}-01`, lastDayOf(month)).map((r) => ({ due_end: zone.dayStart(addDays(r.due_date, 1)), first_done_at: r.first_done_at })),
+    rectificationsDue: rects
+      .filter((r) => r.due_then >= firstDay && r.due_then <= lastDay)
+      .map((r) => ({ due_end: zone.dayStart(addDays(r.due_then, 1)), first_done_at: r.first_done_at })),
     overdueAtEnd,
     asOf,
   };
@@ -238,10 +242,10 @@ export function buildReport(rc: ReportContext, month: string): Report {
   // Rectifications, as of the month's end (or now).
   const rects = rectificationFigures(db, asOf);
   const byState = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<State, number>;
-  for (const r of rects) if (r.state_then) byState[r.state_then as State]++;
+  for (const r of rects) byState[r.state_then as State]++;
   const [monthStart] = zone.monthRange(month);
   const overdue = rects
-    .filter((r) => r.state_then !== null && isOverdue(r.state_then as State, r.due_date, today))
+    .filter((r) => isOverdue(r.state_then as State, r.due_then, today))
     .map((r) => ({
       id: r.id,
       item_id: r.item_id,
@@ -249,9 +253,9 @@ export function buildReport(rc: ReportContext, month: string): Report {
       severity: r.severity,
       owner_department: r.owner_department,
       owner_person: r.owner_person,
-      due_date: r.due_date,
-      days_overdue: Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${r.due_date}T00:00:00Z`)) / 86_400_000),
-      state: r.state_then as string,
+      due_date: r.due_then,
+      days_overdue: overdueDays({ state: r.state_then as State, due_date: r.due_then }, today),
+      state: r.state_then,
     }))
     .sort((a, b) => b.days_overdue - a.days_overdue || a.id - b.id);
   const onTimeKpi = kpis.find((k) => k.id === 'rectification_on_time')!;
@@ -299,6 +303,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     },
     rectifications: {
       as_of: zone.iso(asOf),
+      as_of_date: today,
       by_state: byState,
       opened: rects.filter((r) => r.opened_at >= monthStart).length,
       due: f.rectificationsDue.length,

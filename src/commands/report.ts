@@ -65,6 +65,11 @@ export async function render(r: Report, format: Format, L: Lang, colour: { env: 
   }
 }
 
+/** Warnings (a year without calendar data …) on stderr, for outputs that do not show them. */
+function warn(ctx: Context, r: Report): void {
+  for (const w of r.warnings) ctx.streams.stderr.write(`qa: ${tr(ctx.lang, '警告', 'warning')}: ${w}\n`);
+}
+
 function checkResult(ctx: Context, r: Report): number {
   const m = missed(r);
   if (m.length === 0) return EXIT.ok;
@@ -81,8 +86,10 @@ export async function runReport(ctx: Context, opts: { month?: string; format?: s
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
   if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
   return withReport(ctx, month, async (r) => {
-    const colour = !opts.out && format === 'table';
-    const text = await render(r, format, ctx.lang, { env: ctx.env, tty: colour ? ctx.streams.stdout.isTTY : false });
+    // Colour only for a table on stdout; a file never gets escape codes, FORCE_COLOR or not.
+    const toTerminal = !opts.out && format === 'table';
+    const text = await render(r, format, ctx.lang, toTerminal ? { env: ctx.env, tty: ctx.streams.stdout.isTTY } : { env: {}, tty: false });
+    if (!toTerminal) warn(ctx, r);
     if (opts.out) {
       writeAtomic(path.resolve(opts.out), text);
       if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify({ month, out: path.resolve(opts.out), format, missed: missed(r) }, null, 2)}\n`);
@@ -101,14 +108,15 @@ export async function runExport(ctx: Context, opts: { month?: string; outDir?: s
   const zone = new Zone(ctx.config().config.timezone);
   const month = pickMonth(ctx, zone, opts.month);
   const dir = path.resolve(opts.outDir, `qa-${month}`);
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    throw new QaError(`cannot create the export folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: dir });
-  }
   const [{ renderKpiCsv, renderReportHtml, renderReportMarkdown }, { toExcelCsv }] = await Promise.all([import('../render/report.js'), import('../render/csv.js')]);
   return withReport(ctx, month, async (r, rc) => {
     const L = ctx.lang;
+    // Only once the report exists: a failed export leaves no empty folder behind.
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (e) {
+      throw new QaError(`cannot create the export folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: dir });
+    }
     const [start, end] = zone.monthRange(month);
     const asOf = Math.min(end, rc.now);
     const findings = exportFindings(rc.db, start, end, rc.config.rectification.callDepartment);
@@ -135,6 +143,7 @@ export async function runExport(ctx: Context, opts: { month?: string; outDir?: s
       ],
     ];
     for (const [name, text] of files) writeAtomic(path.join(dir, name), text);
+    if (!opts.quiet) warn(ctx, r);
     const m = missed(r);
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify({ month, dir, files: files.map(([n]) => path.join(dir, n)), missed: m }, null, 2)}\n`);

@@ -92,7 +92,8 @@ export const KPIS: readonly KpiDef[] = [
     compute: (f, ctx) => {
       // Weeks still running (or drawn tomorrow morning) are not judged yet.
       const weeks = f.weeks.filter((w) => !w.pending);
-      if (weeks.length === 0) return { numerator: null, denominator: null, met: null };
+      // No call data at all (no eligible call in any judged week) is no data, not "0 drawn, met".
+      if (weeks.every((w) => w.population === 0)) return { numerator: null, denominator: null, met: null };
       const min = Math.min(...weeks.map((w) => w.drawn));
       // ">= 50, or the whole week if it had fewer eligible calls"
       const met = weeks.every((w) => w.drawn >= Math.min(w.quota ?? ctx.callsPerWeek, w.population));
@@ -107,9 +108,11 @@ export const KPIS: readonly KpiDef[] = [
     op: '>=',
     target: 0.3,
     source: '000 §三(二)',
-    // Customers served this month and called back this month: callbacks about
-    // last month's service do not count towards this month (seed 000: 当月服务客户).
-    compute: (f) => ratio(f.records.calledBack, f.records.distinctCustomers),
+    // As SPEC §5 writes it: distinct customers surveyed in M (surveyed_at
+    // decides the month) over distinct customers with a record in M. A
+    // callback early in M+1 about a record late in M counts in M+1, so none is
+    // lost at a month boundary; the rate can exceed 100 % in principle.
+    compute: (f) => ratio(f.surveys.distinctCustomers, f.records.distinctCustomers),
   },
   {
     id: 'audit_pass_rate',

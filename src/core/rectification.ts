@@ -125,3 +125,9 @@ function verifierCheck(cur: Current, by: string): StepCheck | null {
 export function isOverdue(state: State, dueDate: string, today: string): boolean {
   return state !== 'done' && state !== 'verified' && today > dueDate;
 }
+
+/** Whole days past the due date on `today` (local dates), 0 when not overdue. */
+export function overdueDays(r: { state: State; due_date: string }, today: string): number {
+  if (!isOverdue(r.state, r.due_date, today)) return 0;
+  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${r.due_date}T00:00:00Z`)) / 86_400_000);
+}

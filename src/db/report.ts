@@ -26,8 +26,6 @@ export interface RecordFigures {
   total: number;
   byType: Record<string, number>;
   distinctCustomers: number;
-  /** Customers served in the month who were also called back in it. */
-  calledBack: number;
   delivery: { both: number; onTime: number };
   consult: { answered: number; onTime: number; fitKnown: number; fit: number };
   repair: { answered: number; onTime: number; ftfKnown: number; ftf: number };
@@ -46,9 +44,8 @@ export interface ReportStore {
  * rules' inputs — and for the sampled counts (`withDraws`) the month's draws.
  */
 export function recordsFingerprint(db: Db, month: string, start: number, end: number, rules: string, withDraws: boolean): string {
-  // Records, and the surveys the call-back figure joins to them.
   const imp = db
-    .prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind IN ('records', 'surveys') AND min_at < ? AND max_at >= ?`)
+    .prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind = 'records' AND min_at < ? AND max_at >= ?`)
     .pluck()
     .get(end, start) as number;
   const moved = db
@@ -123,12 +120,10 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
      ${plain('repair')}`,
   );
   const ret = row(`SELECT count(*) AS n, sum(r.device_intact IS NOT NULL) AS intact_known, sum(r.device_intact = 1) AS intact ${plain('return')}`);
-  // Distinct customers, and how many of them were surveyed in the month: the
-  // IN runs once per customer, not per record.
+  // Distinct customers served (callback and complaint rates' denominator).
   const customers = row(
-    `SELECT count(*) AS n,
-            sum(c IN (SELECT customer_id FROM surveys WHERE surveyed_at >= :s AND surveyed_at < :e)) AS called_back
-     FROM (SELECT r.customer_id AS c FROM records r
+    `SELECT count(*) AS n
+     FROM (SELECT r.customer_id FROM records r
            WHERE r.record_type IN (${TYPES_SQL}) AND ${range} AND r.customer_id IS NOT NULL
            GROUP BY r.customer_id)`,
   );
@@ -139,7 +134,6 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
     total: RECORD_TYPES.reduce((n, t) => n + counts[t]!, 0),
     byType,
     distinctCustomers: customers.n!,
-    calledBack: customers.called_back!,
     delivery: { both: delivery.both_known!, onTime: delivery.ok! },
     consult: { answered: consult.answered!, onTime: consult.ok!, fitKnown: consult.fit_known!, fit: consult.fit! },
     repair: { answered: repair.answered!, onTime: repair.ok!, ftfKnown: repair.ftf_known!, ftf: repair.ftf! },
@@ -294,10 +288,8 @@ export function failedChecks(db: Db, reviewIds: readonly number[]): FailedCheck[
 
 export interface RectificationFigure {
   id: number;
-  state: string;
   owner_department: string | null;
   owner_person: string | null;
-  due_date: string;
   opened_at: number;
   item_id: string;
   check_code: string;
@@ -305,38 +297,30 @@ export interface RectificationFigure {
   /** First time it reached done, if ever (epoch ms). */
   first_done_at: number | null;
   /** Its state at the instant given to the query (from the step history). */
-  state_then: string | null;
+  state_then: string;
+  /** Its due date at that instant: a later extension does not rewrite a past month. */
+  due_then: string;
 }
 
 /**
- * Rectifications opened before `asOf`, with their state at `asOf` (rebuilt
- * from the steps) and the first time they reached done.
+ * Rectifications opened before `asOf`, with their state and due date at
+ * `asOf` (both rebuilt from the append-only steps, each of which records the
+ * due date in force after it) and the first time they reached done.
  */
 export function rectificationFigures(db: Db, asOf: number): RectificationFigure[] {
   return db
     .prepare(
-      `SELECT x.id, x.state, x.owner_department, x.owner_person, x.due_date, x.opened_at, v.item_id, f.check_code, f.severity,
-              (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
-              (SELECT s.to_state FROM rectification_steps s WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS state_then
-       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
-       WHERE x.opened_at < :t
-       ORDER BY x.due_date, x.id`,
+      `SELECT id, owner_department, owner_person, opened_at, item_id, check_code, severity, first_done_at,
+              coalesce(last_step ->> '$[0]', 'open') AS state_then, coalesce(last_step ->> '$[1]', due_date) AS due_then
+       FROM (SELECT x.id, x.owner_department, x.owner_person, x.opened_at, x.due_date, v.item_id, f.check_code, f.severity,
+                    (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
+                    (SELECT json_array(s.to_state, s.due_date) FROM rectification_steps s
+                     WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS last_step
+             FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+             WHERE x.opened_at < :t)
+       ORDER BY due_then, id`,
     )
     .all({ t: asOf }) as RectificationFigure[];
-}
-
-/** Rectifications due in a month (by due date), whatever their opening time. */
-export function rectificationsDueIn(db: Db, firstDay: string, lastDay: string): RectificationFigure[] {
-  return db
-    .prepare(
-      `SELECT x.id, x.state, x.owner_department, x.owner_person, x.due_date, x.opened_at, v.item_id, f.check_code, f.severity,
-              (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
-              NULL AS state_then
-       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
-       WHERE x.due_date >= ? AND x.due_date <= ?
-       ORDER BY x.due_date, x.id`,
-    )
-    .all(firstDay, lastDay) as RectificationFigure[];
 }
 
 /** Every answer of the month's reviewed items, for findings.csv. */

@@ -25,9 +25,22 @@ function pct(x: number | null, digits = 1): string {
   return x === null ? '—' : `${(x * 100).toFixed(digits)} %`;
 }
 
-export function formatValue(k: Pick<K, 'kind' | 'value'>): string {
+const HOLDS: Record<string, (v: number, t: number) => boolean> = { '>=': (v, t) => v >= t, '<=': (v, t) => v <= t, '=': (v, t) => v === t };
+
+/**
+ * A rate with one decimal, or more where one decimal would round it onto the
+ * other side of its target (0.94954 against ≥ 95 % shows 94.95 %, not a
+ * "missed" 95.0 %).
+ */
+export function formatValue(k: Pick<K, 'kind' | 'value'> & Partial<Pick<K, 'target' | 'op' | 'met'>>): string {
   if (k.value === null) return '—';
-  return k.kind === 'rate' ? pct(k.value) : String(k.value);
+  if (k.kind !== 'rate') return String(k.value);
+  const holds = k.op ? HOLDS[k.op] : undefined;
+  let digits = 1;
+  if (holds && k.target !== null && k.target !== undefined && typeof k.met === 'boolean') {
+    while (digits < 4 && holds(Number((k.value * 100).toFixed(digits)) / 100, k.target) !== k.met) digits++;
+  }
+  return pct(k.value, digits);
 }
 
 const OPS: Record<string, string> = { '>=': '≥', '<=': '≤', '=': '=' };
@@ -175,7 +188,7 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
     );
   }
   const x = r.rectifications;
-  out.push('', chalk.bold(tr(L, `整改（截至 ${x.as_of.slice(0, 10)}）`, `Rectifications (as of ${x.as_of.slice(0, 10)})`)));
+  out.push('', chalk.bold(tr(L, `整改（截至 ${x.as_of_date}）`, `Rectifications (as of ${x.as_of_date})`)));
   out.push(
     Object.entries(x.by_state)
       .map(([s, n]) => `${stateLabel(s, L)} ${n}`)
@@ -269,7 +282,7 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
   if (f.by_department.length) out.push(mdTable([tr(L, '部门', 'Department'), tr(L, '已审', 'Reviewed'), tr(L, '不通过', 'Failed items'), tr(L, '不通过项', 'Failed checks')], f.by_department.map((x) => [x.department, x.reviewed, x.failed, x.failed_checks])), '');
   if (f.by_check.length) out.push(mdTable([tr(L, '检查项', 'Check'), tr(L, '严重度', 'Severity'), tr(L, '不通过', 'Failed')], f.by_check.map((x) => [`${x.check} · ${checkPart(x.text, L)}`, severityLabel(x.severity, L), x.failed])), '');
   const x = r.rectifications;
-  out.push(`## ${tr(L, '整改', 'Rectifications')}`, '', `${tr(L, '截至', 'As of')} ${x.as_of.slice(0, 10)}: ${Object.entries(x.by_state).map(([s, n]) => `${stateLabel(s, L)} ${n}`).join(' · ')}`, '');
+  out.push(`## ${tr(L, '整改', 'Rectifications')}`, '', `${tr(L, '截至', 'As of')} ${x.as_of_date}: ${Object.entries(x.by_state).map(([s, n]) => `${stateLabel(s, L)} ${n}`).join(' · ')}`, '');
   if (x.overdue.length) {
     out.push(mdTable([tr(L, '编号', 'Id'), tr(L, '项目', 'Item'), tr(L, '检查项', 'Check'), tr(L, '责任部门', 'Department'), tr(L, '责任人', 'Owner'), tr(L, '期限', 'Due'), tr(L, '逾期天数', 'Days overdue'), tr(L, '状态', 'State')], x.overdue.map((o) => [o.id, o.item_id, o.check, o.owner_department, o.owner_person, o.due_date, o.days_overdue, stateLabel(o.state, L)])), '');
   } else out.push(tr(L, '没有逾期整改。', 'Nothing overdue.'), '');
@@ -382,7 +395,7 @@ export function renderReportHtml(r: Report, L: Lang): string {
   if (f.by_check.length) parts.push(htmlTable([tr(L, '检查项', 'Check'), tr(L, '严重度', 'Severity'), tr(L, '不通过', 'Failed')], f.by_check.map((v) => [`${v.check} · ${checkPart(v.text, L)}`, severityLabel(v.severity, L), v.failed])));
   parts.push(
     `<h2>${esc(tr(L, '整改', 'Rectifications'))}</h2>`,
-    `<p>${esc(`${tr(L, '截至', 'As of')} ${x.as_of.slice(0, 10)}: ${Object.entries(x.by_state).map(([s, n]) => `${stateLabel(s, L)} ${n}`).join(' · ')}`)}</p>`,
+    `<p>${esc(`${tr(L, '截至', 'As of')} ${x.as_of_date}: ${Object.entries(x.by_state).map(([s, n]) => `${stateLabel(s, L)} ${n}`).join(' · ')}`)}</p>`,
     x.overdue.length
       ? htmlTable([tr(L, '编号', 'Id'), tr(L, '项目', 'Item'), tr(L, '检查项', 'Check'), tr(L, '责任部门', 'Department'), tr(L, '责任人', 'Owner'), tr(L, '期限', 'Due'), tr(L, '逾期天数', 'Days overdue'), tr(L, '状态', 'State')], x.overdue.map((o) => [o.id, o.item_id, o.check, o.owner_department, o.owner_person, o.due_date, o.days_overdue, stateLabel(o.state, L)]))
       : `<p class="met">${esc(tr(L, '没有逾期整改。', 'Nothing overdue.'))}</p>`,

@@ -3,11 +3,10 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { ReviewState } from '../app/review.js';
-import { overdueDays } from '../app/review.js';
 import type { Check, ChecklistKind } from '../core/checklists.js';
 import { RECORD_TYPE_LABELS, type RecordType } from '../core/kinds.js';
 import { maskPhone, maskPhonesInText } from '../core/mask.js';
-import { STATE_LABELS } from '../core/rectification.js';
+import { overdueDays, STATE_LABELS } from '../core/rectification.js';
 import type { Zone } from '../core/time.js';
 import type { AuditEntry } from '../db/audit.js';
 import type { RectificationView, StepRow } from '../db/review.js';

@@ -202,8 +202,9 @@ S6,K7,2026-10-21 10:00,5
 `);
     const r = report(db);
     expect(kpi(r, 'complaint_rate')).toMatchObject({ numerator: 1, denominator: 4, value: 0.25, op: '<=', target: 0.02, met: false });
-    // K7 was called back in October but served in another month: not this month's call-back.
-    expect(kpi(r, 'callback_coverage')).toMatchObject({ numerator: 3, denominator: 4, met: true });
+    // SPEC §5: distinct customers surveyed in October (K1, K2, K3 and K7, served in
+    // another month; not K9, surveyed in September) over the 4 served in October.
+    expect(kpi(r, 'callback_coverage')).toMatchObject({ numerator: 4, denominator: 4, value: 1, met: true });
     expect(kpi(r, 'satisfaction_rate')).toMatchObject({ numerator: 3, denominator: 4, missing: 1, stretch: 0.96 });
   });
 });

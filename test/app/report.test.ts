@@ -123,6 +123,34 @@ describe('report: sampling, review and rectification figures', () => {
     expect(nov.rectifications.overdue.map((o) => [o.id, o.days_overdue])).toEqual([[x, 16]]); // judged on 11-20
   });
 
+  it('a due date extended after the month ended does not rewrite that month: state and due are taken as of its end', () => {
+    const db = scenario();
+    const sampled = db.prepare(`SELECT item_id FROM sample_items WHERE kind = 'records' AND item_id LIKE 'R%'`).pluck().get() as string;
+    const [x] = review(db, sampled, ['skill'], '2026-10-05T10:00:00+08:00'); // due 10-12, never done in October
+    const rc = { db, config, zone, calendar, now: at('2026-11-20T09:00:00+08:00') };
+    const before = buildReport(rc, '2026-10');
+    const rs = new ReviewStore(db);
+    updateRectification(rs, { id: x!, to: 'analysed', note: 'cause', by: 'JS01', at: at('2026-11-18T10:00:00+08:00') });
+    updateRectification(rs, { id: x!, to: 'planned', note: 'plan', by: 'JS01', at: at('2026-11-18T11:00:00+08:00'), due: '2026-12-01' });
+    const after = buildReport(rc, '2026-10');
+    for (const id of ['rectification_on_time', 'rectification_overdue']) {
+      expect(after.kpis.find((k) => k.id === id)).toEqual(before.kpis.find((k) => k.id === id));
+    }
+    expect(after.rectifications.overdue).toEqual(before.rectifications.overdue);
+    expect(after.rectifications.overdue.find((o) => o.id === x)).toMatchObject({ due_date: '2026-10-12', days_overdue: 19, state: 'open' });
+    expect(after.rectifications.as_of_date).toBe('2026-10-31');
+    // November sees the new due date and state.
+    const nov = buildReport(rc, '2026-11');
+    expect(nov.rectifications.overdue.find((o) => o.id === x)).toBeUndefined();
+    expect(nov.rectifications.as_of_date).toBe('2026-11-20');
+  });
+
+  it('a month without any call data has no weekly_calls_sampled value (null, not "0, met")', () => {
+    const db = scenario();
+    const r = buildReport({ db, config, zone, calendar, now: at('2026-11-20T09:00:00+08:00') }, '2026-08');
+    expect(r.kpis.find((k) => k.id === 'weekly_calls_sampled')).toMatchObject({ value: null, met: null });
+  });
+
   it('the month figures are cached and recomputed when an import touches the month; a draw recomputes only the sampled counts', () => {
     const db = scenario();
     const rc = { db, config, zone, calendar, now: at('2026-11-20T09:00:00+08:00') };

@@ -93,6 +93,28 @@ describe('qa report on the fixture month', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['r.html']);
   });
 
+  it('a value is never rounded onto the other side of its target; --out files carry no colour even with FORCE_COLOR', () => {
+    const r = runQa(['--db', db, 'report', '--month', '2026-10'], { env: NOW });
+    // repair_response_on_time is 207/218 = 94.954 %: "95.0 %" beside "✗ missed" would contradict itself.
+    expect(r.stdout).toMatch(/│ Repairs responded to in time\s+│\s+94\.95 % │ ≥ 95 %\s+│ ✗ missed/);
+    const out = path.join(tmpDir(), 'r.txt');
+    const c = runQa(['--db', db, 'report', '--month', '2026-10', '--out', out], { env: { ...NOW, FORCE_COLOR: '3', NO_COLOR: '' } });
+    expect(c.code, c.stderr).toBe(0);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('Repairs responded to in time');
+    expect(text).not.toContain('\u001b[');
+  });
+
+  it('a calendar warning reaches stderr when the output itself cannot show it (csv, --out, --json)', () => {
+    const env = { QA_NOW: '2027-02-05T09:00:00+08:00' };
+    const csv = runQa(['--db', db, 'report', '--month', '2027-01', '--format', 'csv'], { env });
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stderr).toContain('qa: warning: no holiday calendar for 2027');
+    const table = runQa(['--db', db, 'report', '--month', '2027-01'], { env });
+    expect(table.stdout).toContain('warning: no holiday calendar for 2027');
+    expect(table.stderr).toBe('');
+  });
+
   it('usage errors: a bad month, a bad format', () => {
     expect(runQa(['--db', db, 'report', '--month', '2026-13']).stderr).toBe('qa: error: --month must be a month like 2026-10, got "2026-13"\n');
     const r = runQa(['--db', db, 'report', '--month', '2026-10', '--format', 'pdf']);
@@ -118,6 +140,13 @@ describe('qa export for cron', () => {
     const findings = fs.readFileSync(path.join(d, 'findings.csv'), 'utf8');
     expect(findings).toContain('kind,item_id,checklist,department,staff_or_agent,sampled,unsampled_reason,changed_after_review,check,category,severity,result,note,auditor,found_at');
     expect(JSON.parse(fs.readFileSync(path.join(d, 'report.json'), 'utf8')).month).toBe('2026-10');
+  });
+
+  it('a failed export leaves no folder behind', () => {
+    const out = tmpDir();
+    const r = runQa(['--db', path.join(out, 'none.sqlite'), 'export', '--month', '2026-10', '--out-dir', out], { env: NOW });
+    expect(r.code).toBe(1);
+    expect(fs.readdirSync(out)).toEqual([]);
   });
 
   it('--check exits 3 and still writes the files', () => {
