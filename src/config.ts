@@ -10,6 +10,7 @@ import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
 import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
 import { readYearFile } from './core/calendar.js';
 import { parseKpiOverrides } from './core/kpis.js';
+import { normalizeHeader } from './io/rows.js';
 
 export interface SamplingConfig {
   /** Share of each month's records, per record_type stratum (000 §三(二): ≥ 20 %). */
@@ -79,7 +80,9 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = pr
   try {
     raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new UsageError(`the config file is not valid JSON: ${(e as Error).message}`, { where: file });
+    // Node quotes part of the file in its message: keep that on one line.
+    const message = (e as Error).message.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+    throw new UsageError(`the config file is not valid JSON: ${message}`, { where: file });
   }
   return { config: validateConfig(raw, file), source: file };
 }
@@ -136,6 +139,33 @@ function object(v: unknown, key: string, file: string | undefined): Record<strin
   return v as Record<string, unknown>;
 }
 
+/**
+ * An alias must not be another column's name or alias (built-in or
+ * configured): the header would silently map to one of them only.
+ */
+function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: string | undefined): void {
+  const owner = new Map<string, { column: string; configured: boolean }>();
+  for (const fd of KIND_SCHEMAS[kind].fields) {
+    for (const n of [fd.name, ...fd.aliases]) owner.set(normalizeHeader(n), { column: fd.name, configured: false });
+  }
+  for (const [canonical, list] of Object.entries(aliases)) {
+    for (const a of list) {
+      const key = normalizeHeader(a);
+      const o = owner.get(key);
+      if (o && o.column !== canonical) {
+        fail(
+          `columns.${kind}.${canonical}`,
+          o.configured
+            ? `"${a}" is already an alias of ${o.column} (columns.${kind}.${o.column}); a header can mean one column only`
+            : `"${a}" is already the name or a built-in alias of ${o.column}; a header can mean one column only`,
+          file,
+        );
+      }
+      if (!o) owner.set(key, { column: canonical, configured: true });
+    }
+  }
+}
+
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
@@ -187,6 +217,7 @@ export function validateConfig(raw: unknown, file?: string): Config {
             if (!fields.includes(canonical)) fail(`columns.${kind}.${canonical}`, `unknown column${suggest(canonical, fields)}`, file);
             aliases[canonical] = run(`columns.${kind}.${canonical}`, stringList, list);
           }
+          checkAliasClashes(kind as Kind, aliases, file);
           out.columns[kind as Kind] = aliases;
         }
         break;

@@ -49,6 +49,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   if (worker !== 'auto' && worker !== 'always' && worker !== 'never') {
     throw new UsageError(`QA_IMPORT_WORKER must be auto, always or never, not ${JSON.stringify(worker)}`);
   }
+  const rejectsPath = opts.rejects !== undefined ? checkRejectsPath(opts.rejects, ctx.cwd) : null;
   const { config } = ctx.config();
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
   const { stdout, stderr } = ctx.streams;
@@ -57,10 +58,16 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
 
   // --rejects FILE is written under a temp name and renamed when the import
   // ends (also when it failed: that is when it is needed); Ctrl-C removes it.
+  // A write error (disk full, folder removed meanwhile) is kept and reported
+  // once the import is over, never left as an unhandled 'error' event.
   let rejectsOut: fs.WriteStream | null = null;
-  const rejectsTmp = opts.rejects ? path.join(path.dirname(path.resolve(opts.rejects)), `.${path.basename(opts.rejects)}.${process.pid}.tmp`) : '';
-  if (opts.rejects) {
+  let rejectsError: NodeJS.ErrnoException | null = null;
+  const rejectsTmp = rejectsPath ? path.join(path.dirname(rejectsPath), `.${path.basename(rejectsPath)}.${process.pid}.tmp`) : '';
+  if (rejectsPath) {
     rejectsOut = fs.createWriteStream(rejectsTmp, { mode: 0o600 });
+    rejectsOut.on('error', (e) => {
+      rejectsError ??= e;
+    });
     rejectsOut.write(BOM + stringify([['file', 'line', 'column', 'problem', 'row']], { record_delimiter: 'windows' }));
   }
   let interrupted = false;
@@ -134,16 +141,77 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
     process.off('SIGINT', onSigint);
     db.close();
     if (rejectsOut) {
-      await new Promise((r) => rejectsOut!.end(r));
-      if (interrupted) fs.rmSync(rejectsTmp, { force: true });
-      else fs.renameSync(rejectsTmp, path.resolve(opts.rejects!));
+      await closeRejects(rejectsOut);
+      if (interrupted || rejectsError) {
+        fs.rmSync(rejectsTmp, { force: true });
+      } else {
+        try {
+          fs.renameSync(rejectsTmp, rejectsPath!);
+        } catch (e) {
+          rejectsError = e as NodeJS.ErrnoException;
+          fs.rmSync(rejectsTmp, { force: true });
+        }
+      }
     }
+  }
+  if (rejectsError) {
+    // The import itself is done (committed or not); only the rejects file is missing.
+    stderr.write(
+      formatError(
+        new QaError(`cannot write the rejects file: ${(rejectsError as NodeJS.ErrnoException).code ?? (rejectsError as Error).message}`, {
+          where: opts.rejects!,
+          hint: 'the import itself is as reported above; run it again with --rejects in a writable folder to get the file',
+        }),
+      ),
+    );
+    failed = true;
   }
   if (ctx.json) {
     const doc = summaries.map((s) => ('error' in s ? s : jsonSummary(s)));
     stdout.write(`${JSON.stringify(doc.length === 1 && files.length === 1 ? doc[0] : doc, null, 2)}\n`);
   }
   return failed ? EXIT.failure : EXIT.ok;
+}
+
+/**
+ * Check --rejects FILE before anything is imported: its folder must exist and
+ * it must not be a folder itself. Returns the absolute path.
+ */
+export function checkRejectsPath(file: string, cwd: string): string {
+  const hint = 'name a file in an existing folder, e.g. --rejects rejects.csv';
+  if (file === '') throw new UsageError('--rejects needs a file name', { hint });
+  const abs = path.resolve(cwd, file);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new UsageError(`--rejects: cannot use this path (${code ?? (e as Error).message})`, { where: file, hint });
+  }
+  if (st?.isDirectory()) throw new UsageError('--rejects names a folder, not a file', { where: file, hint });
+  const folder = path.dirname(abs);
+  let dir: fs.Stats | undefined;
+  try {
+    dir = fs.statSync(folder);
+  } catch {
+    dir = undefined;
+  }
+  if (!dir?.isDirectory()) throw new UsageError(`--rejects: the folder ${folder} does not exist`, { where: file, hint });
+  try {
+    fs.accessSync(folder, fs.constants.W_OK);
+  } catch {
+    throw new UsageError(`--rejects: the folder ${folder} is not writable`, { where: file, hint });
+  }
+  return abs;
+}
+
+/** End the stream; resolves also when it failed (the error is kept by its 'error' listener). */
+function closeRejects(out: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (out.destroyed) return resolve();
+    out.once('close', () => resolve());
+    out.end();
+  });
 }
 
 function jsonSummary(s: ImportSummary): Record<string, unknown> {

@@ -20,7 +20,18 @@ export async function runImports(ctx: Context, opts: { limit?: string }): Promis
     const zone = new Zone(ctx.config().config.timezone);
     if (ctx.json) {
       ctx.streams.stdout.write(
-        `${JSON.stringify(rows.map((r) => ({ ...r, started_at: zone.iso(r.started_at), finished_at: r.finished_at === null ? null : zone.iso(r.finished_at), skip_invalid: !!r.skip_invalid })), null, 2)}\n`,
+        `${JSON.stringify(
+          rows.map((r) => ({
+            ...r,
+            started_at: zone.iso(r.started_at),
+            finished_at: r.finished_at === null ? null : zone.iso(r.finished_at),
+            min_at: r.min_at === null ? null : zone.iso(r.min_at),
+            max_at: r.max_at === null ? null : zone.iso(r.max_at),
+            skip_invalid: !!r.skip_invalid,
+          })),
+          null,
+          2,
+        )}\n`,
       );
       return EXIT.ok;
     }
@@ -45,7 +56,7 @@ export async function runImports(ctx: Context, opts: { limit?: string }): Promis
   }
 }
 
-/** A stored rejected row is raw CSV text: mask the phone numbers in it. */
+/** A stored rejected row (raw CSV text, or its reason): mask the phone numbers in it. */
 function maskRaw(raw: string | null, unmask: boolean): string | null {
   return raw === null || unmask ? raw : maskPhonesInText(raw);
 }
@@ -55,7 +66,8 @@ export function runRejects(ctx: Context, opts: { import?: string; limit?: string
   const importId = opts.import === undefined ? null : positiveInt('--import', opts.import, 1);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const rows = listRejects(db, importId, limit).map((r) => ({ ...r, raw: maskRaw(r.raw, ctx.unmask) }));
+    // The reason repeats the bad value, which may be a phone number: mask it too.
+    const rows = listRejects(db, importId, limit).map((r) => ({ ...r, reason: maskRaw(r.reason, ctx.unmask) ?? r.reason, raw: maskRaw(r.raw, ctx.unmask) }));
     if (ctx.unmask && rows.length > 0) logUnmask(db, `rejects${importId === null ? '' : ` --import ${importId}`}`, rows.length);
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

@@ -33,6 +33,9 @@ export interface ImportRow {
   skip_invalid: number;
   started_at: number;
   finished_at: number | null;
+  /** Earliest and latest event time in the import (epoch ms), null when it has no rows. */
+  min_at: number | null;
+  max_at: number | null;
   user: string | null;
 }
 

@@ -72,6 +72,12 @@ export function problemMessage(p: Problem, lang: Lang): string {
   return problemText(new Bad(p.code, p.value, p.extra), lang);
 }
 
+/** The problem with any phone number in its value masked (138****5678). */
+function maskProblem(p: Problem): Problem {
+  const value = maskPhonesInText(p.value);
+  return value === p.value ? p : { ...p, value };
+}
+
 export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () => boolean = () => false): Promise<ImportSummary> {
   const fromStdin = opts.input === '-';
   const spooled = fromStdin ? await spoolStdin() : null;
@@ -155,7 +161,11 @@ async function runImport(
       case 'rows':
         for (const r of m.rejected) {
           rejected++;
-          for (const p of r.problems) {
+          // What is shown (stderr, --json, --rejects FILE) has its phone
+          // numbers masked unless --unmask; the database keeps the text as
+          // read, and `qa rejects` masks it when it shows it.
+          const shownProblems = opts.unmask ? r.problems : r.problems.map(maskProblem);
+          for (const p of shownProblems) {
             errors.push({ line: p.line, column: p.column, message: problemMessage(p, 'en') });
             problems.push(p);
           }
@@ -165,12 +175,13 @@ async function runImport(
           }
           if (opts.onReject) {
             let shown = r.fields;
-            if (shown && !opts.unmask && phoneColumns.length > 0) {
-              shown = [...shown];
-              for (const c of phoneColumns) if (shown[c]) shown[c] = maskPhone(shown[c]) ?? '';
+            if (shown && !opts.unmask) {
+              // Phone columns by position, and a phone typed in any other cell (notes, extras).
+              const isPhone = new Set(phoneColumns);
+              shown = shown.map((v, c) => (isPhone.has(c) ? (v ? (maskPhone(v) ?? '') : v) : maskPhonesInText(v)));
             }
             const text = opts.unmask ? r.text : maskPhonesInText(r.text);
-            opts.onReject({ line: r.line, problems: r.problems, raw: shown ? toCsvLine(shown, job.delimiter) : (text ?? null) }, display);
+            opts.onReject({ line: r.line, problems: shownProblems, raw: shown ? toCsvLine(shown, job.delimiter) : (text ?? null) }, display);
           }
         }
         if (errors.length === 0 || opts.skipInvalid) writer.writeRows(m.values, m.lines, m.ranks);

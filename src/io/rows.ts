@@ -19,7 +19,8 @@ export interface HeaderMap {
   width: number;
 }
 
-function normalizeHeader(h: string): string {
+/** How headers are compared: trimmed, case-insensitive, blanks and dashes as `_`. */
+export function normalizeHeader(h: string): string {
   return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
@@ -39,8 +40,7 @@ export function mapHeader(kind: Kind, header: readonly string[], extraAliases: R
   found.forEach((h, col) => {
     const i = lookup.get(normalizeHeader(h));
     if (i === undefined) {
-      if (h !== '') extras.push({ index: col, name: h });
-      else extras.push({ index: col, name: `column_${col + 1}` });
+      extras.push({ index: col, name: h });
       return;
     }
     const prev = columnOf[i]!;
@@ -62,7 +62,32 @@ export function mapHeader(kind: Kind, header: readonly string[], extraAliases: R
       hint: `is this a ${kind} export? Map other header names with columns.${kind}.<column> in qa.config.json`,
     });
   }
-  return { schema, columnOf, extras, found, width: header.length };
+  return { schema, columnOf, extras: uniqueExtraNames(extras), found, width: header.length };
+}
+
+/**
+ * Name the extra columns so that no two share a name (they are the keys of
+ * the extras JSON: a clash would drop a value). A blank header becomes
+ * `column_<n>`; a repeated or clashing name gets `_2`, `_3`, …. Headers as
+ * written keep their name first, so a generated `column_6` yields to a real
+ * `column_6` header.
+ */
+function uniqueExtraNames(extras: { index: number; name: string }[]): { index: number; name: string }[] {
+  const written = new Set(extras.map((x) => x.name).filter((n) => n !== ''));
+  const taken = new Set<string>();
+  return extras.map((x) => {
+    const base = x.name !== '' ? x.name : `column_${x.index + 1}`;
+    let name = base;
+    // The first column with a written name keeps it; anything else avoids every written name.
+    if (taken.has(name) || (x.name === '' && written.has(name))) {
+      for (let k = 2; ; k++) {
+        name = `${base}_${k}`;
+        if (!taken.has(name) && !written.has(name)) break;
+      }
+    }
+    taken.add(name);
+    return { index: x.index, name };
+  });
 }
 
 export interface CellProblem {

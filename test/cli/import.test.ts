@@ -205,3 +205,138 @@ describe('languages', () => {
     expect(b.stdout).toContain('0 行, 新增 0');
   });
 });
+
+describe('review fixes: --rejects path, extras, masking, imports JSON, config', () => {
+  const HINT = 'hint: name a file in an existing folder, e.g. --rejects rejects.csv\n';
+
+  it('--rejects in a folder that does not exist is a usage error before anything is imported', () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'qa.sqlite');
+    const r = runQa(['--db', db, 'import', 'records', path.join(BROKEN, 'unknown-type.csv'), '--rejects', '/nonexist/dir/rej.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`qa: error: --rejects: the folder /nonexist/dir does not exist (/nonexist/dir/rej.csv)\n${HINT}`);
+    expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('--rejects naming a folder is a usage error; nothing is imported and no temp file is left', () => {
+    const dir = tmpDir();
+    const out = path.join(dir, 'out');
+    fs.mkdirSync(out);
+    const db = path.join(dir, 'qa.sqlite');
+    const r = runQa(['--db', db, 'import', 'records', path.join(BROKEN, 'unknown-type.csv'), '--skip-invalid', '--rejects', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`qa: error: --rejects names a folder, not a file (${out})\n${HINT}`);
+    expect(fs.existsSync(db)).toBe(false);
+    expect(fs.readdirSync(dir).sort()).toEqual(['out']);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('repeated and blank unknown headers keep every value under unique names', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'extras.csv');
+    fs.writeFileSync(f, 'record_id,record_type,occurred_at,备注2,备注2,,column_6\nE1,consult,2026-10-21 09:30,first,second,blankhdr,named\n');
+    const db = path.join(dir, 'qa.sqlite');
+    const human = runQa(['--db', db, 'import', 'records', f]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain('  extra columns kept: 备注2, 备注2_2, column_6_2, column_6\n');
+    const s = json<{ extra_columns: string[] }>(runQa(['--db', db, '--json', 'import', 'records', f]));
+    expect(s.extra_columns).toEqual(['备注2', '备注2_2', 'column_6_2', 'column_6']);
+    const d = new Database(db, { readonly: true });
+    const extras = d.prepare(`SELECT extras FROM records WHERE record_id = 'E1'`).pluck().get() as string;
+    d.close();
+    expect(JSON.parse(extras)).toEqual({ 备注2: 'first', 备注2_2: 'second', column_6_2: 'blankhdr', column_6: 'named' });
+  });
+
+  const PHONES = 'record_id,record_type,occurred_at,customer_phone,remote,notes\nE1,consult,2026-10-21 09:30,13700001111,13812345678,客户手机 13912345678 回电\nE2,consult,2026-10-21 09:30,,no,\n';
+
+  it('a phone repeated in a problem message is masked on stderr, in --json, in --rejects FILE and in qa rejects', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'ph2.csv');
+    fs.writeFileSync(f, PHONES);
+    const db = path.join(dir, 'qa.sqlite');
+    const out = path.join(dir, 'rej.csv');
+    const r = runQa(['--db', db, 'import', 'records', f, '--skip-invalid', '--rejects', out], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('ph2.csv:2: remote: "138****5678" is not a yes/no value');
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('"""138****5678"" is not a yes/no value');
+    for (const s of [r.stdout + r.stderr, text]) {
+      expect(s).not.toContain('13812345678');
+      expect(s).not.toContain('13912345678');
+      expect(s).not.toContain('13700001111');
+    }
+    const j = runQa(['--db', path.join(dir, 'other.sqlite'), '--json', 'import', 'records', f]);
+    expect(j.code).toBe(1);
+    expect(json<{ errors: { message: string }[] }>(j).errors[0]!.message).toBe('"138****5678" is not a yes/no value (yes/no, true/false, 1/0, Y/N, 是/否)');
+    expect(j.stdout + j.stderr).not.toContain('13812345678');
+    const rejects = json<{ reason: string; raw: string }[]>(runQa(['--db', db, '--json', 'rejects']));
+    expect(rejects[0]!.reason).toBe('remote: "138****5678" is not a yes/no value (yes/no, true/false, 1/0, Y/N, 是/否)');
+    const human = runQa(['--db', db, 'rejects']);
+    expect(human.stdout).toContain('remote: "138****5678" is not a yes/no value');
+    expect(human.stdout).not.toContain('13812345678');
+    // --unmask shows them as written.
+    const unmasked = json<{ reason: string }[]>(runQa(['--db', db, '--json', '--unmask', 'rejects']));
+    expect(unmasked[0]!.reason).toContain('"13812345678"');
+    const u = runQa(['--db', path.join(dir, 'u.sqlite'), '--unmask', 'import', 'records', f, '--rejects', path.join(dir, 'rej-u.csv')]);
+    expect(u.stderr).toContain('ph2.csv:2: remote: "13812345678" is not a yes/no value');
+    expect(fs.readFileSync(path.join(dir, 'rej-u.csv'), 'utf8')).toContain('客户手机 13912345678 回电');
+  });
+
+  it('--rejects FILE masks a phone typed in a free-text cell of the rejected row', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'ph2.csv');
+    fs.writeFileSync(f, PHONES);
+    const out = path.join(dir, 'rej.csv');
+    const r = runQa(['--db', path.join(dir, 'qa.sqlite'), 'import', 'records', f, '--rejects', out]);
+    expect(r.code).toBe(1);
+    const text = fs.readFileSync(out, 'utf8');
+    expect(text).toContain('E1,consult,2026-10-21 09:30,137****1111,138****5678,客户手机 139****5678 回电');
+    expect(text).not.toContain('13912345678');
+  });
+
+  it('qa imports --json shows min_at and max_at as ISO times like started_at', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'two.csv');
+    fs.writeFileSync(f, 'record_id,record_type,occurred_at\nE1,consult,2026-10-21 09:30\nE2,consult,2026-10-01 08:00\n');
+    const db = path.join(dir, 'qa.sqlite');
+    expect(runQa(['--db', db, 'import', 'records', f]).code).toBe(0);
+    const [imp] = json<Record<string, unknown>[]>(runQa(['--db', db, '--json', 'imports']));
+    expect(imp).toMatchObject({ min_at: '2026-10-01T08:00:00+08:00', max_at: '2026-10-21T09:30:00+08:00' });
+    expect(imp!.started_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+    const empty = path.join(dir, 'qa2.sqlite');
+    expect(runQa(['--db', empty, 'import', 'records', path.join(BROKEN, 'header-only.csv')]).code).toBe(0);
+    expect(json<Record<string, unknown>[]>(runQa(['--db', empty, '--json', 'imports']))[0]).toMatchObject({ min_at: null, max_at: null });
+  });
+
+  it('a config alias that is another column name or alias is a usage error naming the key', () => {
+    const dir = tmpDir();
+    const cases: [unknown, string][] = [
+      [{ columns: { records: { notes: ['记录编号'] } } }, 'config key columns.records.notes: "记录编号" is already the name or a built-in alias of record_id; a header can mean one column only'],
+      [{ columns: { records: { notes: ['Record ID'] } } }, 'config key columns.records.notes: "Record ID" is already the name or a built-in alias of record_id; a header can mean one column only'],
+      [{ columns: { records: { notes: ['备注X'], department: ['备注x'] } } }, 'config key columns.records.department: "备注x" is already an alias of notes (columns.records.notes); a header can mean one column only'],
+    ];
+    for (const [conf, message] of cases) {
+      const f = path.join(dir, 'qa.config.json');
+      fs.writeFileSync(f, JSON.stringify(conf));
+      const r = runQa(['--config', f, 'config', 'show']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`qa: error: ${message} (${f})\n`);
+    }
+    // Its own name, and aliases of different kinds, are fine.
+    const ok = path.join(dir, 'ok.json');
+    fs.writeFileSync(ok, JSON.stringify({ columns: { records: { notes: ['notes', '说明'] }, complaints: { category: ['说明'] } } }));
+    expect(runQa(['--config', ok, 'config', 'show']).code).toBe(0);
+  });
+
+  it('invalid config JSON is reported on one line', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'bad.json');
+    fs.writeFileSync(f, '{"a": x\n}\n');
+    const r = runQa(['--config', f, 'config', 'show']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.startsWith('qa: error: the config file is not valid JSON: ')).toBe(true);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`(${f})`);
+  });
+});

@@ -200,3 +200,31 @@ describe('import: bad input never half-writes', () => {
     expect(raw).toBe('B-2,consult,2026-10-08 10:00,客服部,KF01,KH00001,13800001234,phone,,,,,,,,已完成,"closed"then text');
   });
 });
+
+describe('import: extra column names are unique (review fix)', () => {
+  it('a repeated header and a blank header clashing with a written one keep every value', async () => {
+    const d = db();
+    const f = path.join(tmpDir(), 'extras.csv');
+    fs.writeFileSync(f, 'record_id,record_type,occurred_at,x,x,,column_6,x_2\nE1,consult,2026-10-21 09:30,a,b,c,d,e\n');
+    const s = await importFile(d, opts('records', f));
+    expect(s.extra_columns).toEqual(['x', 'x_3', 'column_6_2', 'column_6', 'x_2']);
+    const extras = d.prepare(`SELECT extras FROM records WHERE record_id = 'E1'`).pluck().get() as string;
+    expect(JSON.parse(extras)).toEqual({ x: 'a', x_3: 'b', column_6_2: 'c', column_6: 'd', x_2: 'e' });
+  });
+
+  it('onReject gets masked problems and cells unless unmask', async () => {
+    const f = path.join(tmpDir(), 'ph.csv');
+    fs.writeFileSync(f, 'record_id,record_type,occurred_at,remote,notes\nE1,consult,2026-10-21 09:30,13812345678,客户手机 13912345678 回电\n');
+    const seen: { raw: string | null; value: string }[] = [];
+    const onReject = (r: { problems: { value: string }[]; raw: string | null }): void => {
+      seen.push({ raw: r.raw, value: r.problems[0]!.value });
+    };
+    const s = await importFile(db(), opts('records', f, { onReject, keepRejectedText: true }));
+    expect(s.errors[0]!.message).toBe('"138****5678" is not a yes/no value (yes/no, true/false, 1/0, Y/N, 是/否)');
+    await importFile(db(), opts('records', f, { onReject, keepRejectedText: true, unmask: true }));
+    expect(seen).toEqual([
+      { raw: 'E1,consult,2026-10-21 09:30,138****5678,客户手机 139****5678 回电', value: '138****5678' },
+      { raw: 'E1,consult,2026-10-21 09:30,13812345678,客户手机 13912345678 回电', value: '13812345678' },
+    ]);
+  });
+});
