@@ -77,8 +77,9 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   };
   process.on('SIGINT', onSigint);
 
-  const summaries: (ImportSummary | { kind: Kind; file: string; committed: false; error: { message: string; where?: string; hint?: string } })[] = [];
+  const summaries: (ImportSummary | FailedFile)[] = [];
   let failed = false;
+  let exitCode: number = EXIT.failure;
   try {
     for (const input of files) {
       const started = Date.now();
@@ -119,15 +120,12 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
         if (e instanceof Interrupted) throw e;
         if (!(e instanceof QaError)) throw e;
         failed = true;
-        if (files.length === 1) throw e;
-        // Several files: report this one and go on with the rest (one transaction per file).
+        if (files.length === 1 && !ctx.json) throw e;
+        // Report this file and go on with the rest (one transaction per file);
+        // with --json it is also an entry of the summary, so stdout always has one document.
         stderr.write(formatError(e));
-        summaries.push({
-          kind,
-          file: input === '-' ? 'stdin' : input,
-          committed: false,
-          error: { message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) },
-        });
+        if (files.length === 1) exitCode = e.exitCode;
+        summaries.push(failedFile(kind, input === '-' ? 'stdin' : input, e));
       }
     }
   } catch (e) {
@@ -170,7 +168,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
     const doc = summaries.map((s) => ('error' in s ? s : jsonSummary(s)));
     stdout.write(`${JSON.stringify(doc.length === 1 && files.length === 1 ? doc[0] : doc, null, 2)}\n`);
   }
-  return failed ? EXIT.failure : EXIT.ok;
+  return failed ? exitCode : EXIT.ok;
 }
 
 /**
@@ -212,6 +210,38 @@ function closeRejects(out: fs.WriteStream): Promise<void> {
     out.once('close', () => resolve());
     out.end();
   });
+}
+
+/** A file that could not be read at all (empty, binary, no required column …), in the SPEC §2 summary shape. */
+interface FailedFile {
+  kind: Kind;
+  file: string;
+  sha256: null;
+  rows: 0;
+  inserted: 0;
+  updated: 0;
+  unchanged: 0;
+  rejected: 0;
+  errors: { line: number | null; column: string | null; message: string }[];
+  committed: false;
+  error: { message: string; where?: string; hint?: string };
+}
+
+function failedFile(kind: Kind, file: string, e: QaError): FailedFile {
+  const line = e.where ? /\bline (\d+)/.exec(e.where) : null;
+  return {
+    kind,
+    file,
+    sha256: null,
+    rows: 0,
+    inserted: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    errors: [{ line: line ? Number(line[1]) : null, column: null, message: e.message }],
+    committed: false,
+    error: { message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) },
+  };
 }
 
 function jsonSummary(s: ImportSummary): Record<string, unknown> {
@@ -272,7 +302,7 @@ function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnT
   }
   if (s.rejected) {
     stderr.write(
-      tr(L, `qa: 警告：${n(s.rejected)} 行被拒绝并保存在数据库中（qa rejects --import ${s.import_id}）\n`, `qa: warning: ${n(s.rejected)} row${s.rejected === 1 ? '' : 's'} rejected and kept in the database (qa rejects --import ${s.import_id})\n`),
+      tr(L, `qa: 警告：${n(s.rejected)} 行被拒绝并保存在数据库中（qa rejects --import ${s.rejects_import_id}）\n`, `qa: warning: ${n(s.rejected)} row${s.rejected === 1 ? '' : 's'} rejected and kept in the database (qa rejects --import ${s.rejects_import_id})\n`),
     );
   }
 }

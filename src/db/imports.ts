@@ -142,8 +142,21 @@ export class ImportWriter {
     this.rejectStmt.run(this.importId, line, raw, reason);
   }
 
-  /** Record the counts and commit. */
-  commit(final: { sha256: string; rows: number; rejected: number }): ImportCounts {
+  /**
+   * Record the counts and commit. The same file imported again (same kind and
+   * sha256) keeps no second copy of its rejected rows: they stay with the
+   * earlier import, whose id is returned as `rejectsImportId`.
+   */
+  commit(final: { sha256: string; rows: number; rejected: number }): ImportCounts & { rejectsImportId: number } {
+    const earlier = this.db
+      .prepare(
+        `SELECT min(p.id) FROM imports p
+         WHERE p.kind = ? AND p.sha256 = ? AND p.id <> ? AND p.finished_at IS NOT NULL
+           AND EXISTS (SELECT 1 FROM rejects x WHERE x.import_id = p.id)`,
+      )
+      .pluck()
+      .get(this.kind, final.sha256, this.importId) as number | null;
+    if (earlier !== null) this.db.prepare('DELETE FROM rejects WHERE import_id = ?').run(this.importId);
     const inserted = (this.countStmt.get() as number) - this.countBefore;
     const counts: ImportCounts = {
       rows: final.rows,
@@ -169,7 +182,7 @@ export class ImportWriter {
         this.importId,
       );
     this.db.exec('COMMIT');
-    return counts;
+    return { ...counts, rejectsImportId: earlier ?? this.importId };
   }
 
   rollback(): void {

@@ -58,6 +58,8 @@ export interface ImportSummary {
   /** Extra facts, outside the SPEC keys but useful. */
   encoding: string;
   import_id: number | null;
+  /** The import whose rows in `rejects` are this file's rejected rows (an earlier import of the same file keeps them). */
+  rejects_import_id: number | null;
   committed: boolean;
   extra_columns: string[];
 }
@@ -297,8 +299,8 @@ async function runImport(
   };
   if (errors.length > 0 && !opts.skipInvalid) {
     writer.rollback();
-    return { ...base, inserted: 0, updated: 0, unchanged: 0, import_id: null, committed: false };
+    return { ...base, inserted: 0, updated: 0, unchanged: 0, import_id: null, rejects_import_id: null, committed: false };
   }
-  const counts = writer.commit({ sha256: done.sha256, rows: done.rows, rejected });
-  return { ...base, ...counts, import_id: writer.importId, committed: true };
+  const { rejectsImportId, ...counts } = writer.commit({ sha256: done.sha256, rows: done.rows, rejected });
+  return { ...base, ...counts, import_id: writer.importId, rejects_import_id: rejectsImportId, committed: true };
 }

@@ -125,6 +125,16 @@ describe('qa import: bad input (exit 1, file:line: column: problem, database unc
     });
   });
 
+  it('--json prints one summary document also when the file cannot be read at all (SPEC §1: one JSON document)', () => {
+    const db = path.join(tmpDir(), 'qa.sqlite');
+    const r = runQa(['--db', db, '--json', 'import', 'records', path.join(BROKEN, 'missing-column.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('qa: error: missing required column record_type');
+    const doc = json<Record<string, unknown>>(r);
+    expect(Object.keys(doc).slice(0, 9)).toEqual(['kind', 'file', 'sha256', 'rows', 'inserted', 'updated', 'unchanged', 'rejected', 'errors']);
+    expect(doc).toMatchObject({ committed: false, rows: 0, errors: [{ line: 1, column: null, message: expect.stringContaining('missing required column record_type') }] });
+  });
+
   it('--skip-invalid imports the rest, keeps rejects in the database, and qa rejects shows them masked', () => {
     const db = path.join(tmpDir(), 'qa.sqlite');
     const r = runQa(['--db', db, 'import', 'records', path.join(BROKEN, 'unknown-type.csv'), '--skip-invalid']);
@@ -138,6 +148,18 @@ describe('qa import: bad input (exit 1, file:line: column: problem, database unc
     expect(j[0]!.raw).not.toContain('13800001234');
     const unmasked = json<{ raw: string }[]>(runQa(['--db', db, '--json', '--unmask', 'rejects']));
     expect(unmasked[0]!.raw).toContain('13800001234');
+  });
+
+  it('the same file imported again with --skip-invalid keeps its rejected rows once, with the first import', () => {
+    const db = path.join(tmpDir(), 'qa.sqlite');
+    const file = path.join(BROKEN, 'unknown-type.csv');
+    expect(runQa(['--db', db, 'import', 'records', file, '--skip-invalid']).code).toBe(0);
+    const again = runQa(['--db', db, 'import', 'records', file, '--skip-invalid']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/2 rows, 0 inserted, 0 updated, 1 unchanged, 1 rejected/);
+    expect(again.stderr).toContain('(qa rejects --import 1)');
+    expect(json<unknown[]>(runQa(['--db', db, '--json', 'rejects']))).toHaveLength(1);
+    expect(json<unknown[]>(runQa(['--db', db, '--json', 'imports']))).toHaveLength(2); // both imports are on record
   });
 
   it('--rejects FILE writes every problem as Excel-ready CSV, phones masked', () => {
