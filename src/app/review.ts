@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config.js';
 import { checklistKindOf, type Check, type ChecklistKind } from '../core/checklists.js';
-import { checkStep, isOverdue, type State } from '../core/rectification.js';
+import { checkStep } from '../core/rectification.js';
 import { scoreItem, type ItemScore, type Result } from '../core/scoring.js';
 import { addDays, isValidDate, type Zone } from '../core/time.js';
 import { appendAudit } from '../db/audit.js';
@@ -104,16 +104,25 @@ export interface FindingOutcome {
   state: ReviewState;
 }
 
+/**
+ * An item in no sample is reviewed only with a reason (flagged in reports);
+ * one whose review has started carries on. `qa review` asks this before its
+ * first question, so no answer is lost to the refusal.
+ */
+export function assertReviewable(st: Pick<ReviewState, 'item' | 'sampled' | 'review'>, unsampledReason: string | undefined): void {
+  if (!st.sampled && !st.review && !unsampledReason) {
+    throw new UsageError(`${st.item.id} is not in any sample`, {
+      hint: 'review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)',
+    });
+  }
+}
+
 /** Record one answer (and open a rectification if it failed), in one transaction. */
 export function recordFinding(store: ReviewStore, config: Config, zone: Zone, input: FindingInput): FindingOutcome {
   return store.transaction(() => {
     const { item } = input;
     let st = reviewState(store, config, item);
-    if (!st.sampled && !st.review && !input.unsampledReason) {
-      throw new UsageError(`${item.id} is not in any sample`, {
-        hint: 'review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)',
-      });
-    }
+    assertReviewable(st, input.unsampledReason);
     const check = st.checks.find((c) => c.code === input.check);
     if (!check) {
       throw new UsageError(`"${input.check}" is not a check of the ${st.checklist.kind} checklist`, {
@@ -256,7 +265,3 @@ export function updateRectification(store: ReviewStore, input: StepInput): Recti
   });
 }
 
-export function overdueDays(r: { state: State; due_date: string }, today: string): number {
-  if (!isOverdue(r.state, r.due_date, today)) return 0;
-  return Math.round((Date.parse(`${today}T00:00:00Z`) - Date.parse(`${r.due_date}T00:00:00Z`)) / 86_400_000);
-}

@@ -19,7 +19,8 @@ import {
   type Ranked,
 } from '../core/sampling.js';
 import type { Zone } from '../core/time.js';
-import type { SampleStore } from '../db/sampling.js';
+import { checklistKindOf, type Checklists } from '../core/checklists.js';
+import type { SampleStore, WorkItem } from '../db/sampling.js';
 
 export interface SampleParams {
   /** The run date D, YYYY-MM-DD (local). */
@@ -261,4 +262,17 @@ function drawCalls(store: SampleStore, p: SampleParams, watermark: number): Call
     out.push({ week, population: population.length, drawn: items.map((i) => i.id), agents, run });
   }
   return out;
+}
+
+/**
+ * Worklist items with the size of their checklist: a review fixes its list of
+ * checks when it starts; an item not started yet counts the checks of the
+ * checklist in force for it (its record_type, or the call checklist).
+ */
+export function withChecklistSizes(items: readonly WorkItem[], checklists: Checklists): WorkItem[] {
+  return items.map((i) => {
+    if (i.checks_total > 0) return i;
+    const checks = checklists[checklistKindOf(i.kind, i.record_type)] as Checklists[keyof Checklists] | undefined;
+    return checks ? { ...i, checks_total: checks.length } : i;
+  });
 }

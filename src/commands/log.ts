@@ -2,25 +2,17 @@
  * `qa log [--since …]` — the append-only audit log.
  */
 import type { Context } from '../context.js';
-import { isValidDate, Zone } from '../core/time.js';
+import { Zone } from '../core/time.js';
 import { listAudit, logUnmask } from '../db/audit.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { openDb, resolveDbPath } from '../db/open.js';
-import { EXIT, UsageError } from '../errors.js';
-import { positiveInt } from './options.js';
+import { EXIT } from '../errors.js';
+import { parseTimestampOption, positiveInt } from './options.js';
 
 export async function runLog(ctx: Context, opts: { since?: string; limit?: string }): Promise<number> {
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
-  let since = 0;
-  if (opts.since !== undefined) {
-    if (isValidDate(opts.since)) since = zone.dayStart(opts.since);
-    else {
-      const t = Date.parse(opts.since);
-      if (Number.isNaN(t)) throw new UsageError(`--since must be a date like 2026-10-01 (or an ISO timestamp), got "${opts.since}"`);
-      since = t;
-    }
-  }
+  const since = parseTimestampOption('--since', opts.since, zone) ?? 0;
   const limit = positiveInt('--limit', opts.limit, 200);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {

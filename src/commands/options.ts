@@ -2,7 +2,8 @@
  * Option parsers shared by the commands: each returns the value or throws a
  * usage error that names the flag and an example.
  */
-import { isValidDate, isValidMonth } from '../core/time.js';
+import { isValidDate, isValidMonth, type Zone } from '../core/time.js';
+import { Bad, parseTimestamp } from '../io/values.js';
 import { UsageError } from '../errors.js';
 
 export function parseDateOption(flag: string, v: string | undefined): string | undefined {
@@ -17,8 +18,40 @@ export function parseMonthOption(flag: string, v: string | undefined): string | 
   return v;
 }
 
+/** The largest whole number an option or id may be: beyond it numbers lose precision (and SQLite's integers overflow). */
+export const MAX_WHOLE = Number.MAX_SAFE_INTEGER;
+
+function wholeNumber(v: string): number | null {
+  if (!/^\d+$/.test(v)) return null;
+  const n = Number(v);
+  return n >= 1 && n <= MAX_WHOLE ? n : null;
+}
+
 export function positiveInt(flag: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${flag} must be a whole number of at least 1, got "${v}"`);
-  return Number(v);
+  const n = wholeNumber(v);
+  if (n === null) throw new UsageError(`${flag} must be a whole number from 1 to ${MAX_WHOLE}, got "${v}"`);
+  return n;
+}
+
+/** An id argument (a sample run, a rectification): a whole number from 1 up. `what` names it: "run id". */
+export function idArgument(what: string, v: string): number {
+  if (!/^\d+$/.test(v)) throw new UsageError(`the ${what} must be a number, got "${v}"`);
+  const n = wholeNumber(v);
+  if (n === null) throw new UsageError(`the ${what} must be a whole number from 1 to ${MAX_WHOLE}, got "${v}"`);
+  return n;
+}
+
+/**
+ * A --since/--until style timestamp: every form the import accepts (SPEC §2
+ * "Values"): a bare date is midnight; an offset is honoured; without one the
+ * time is local to `zone`.
+ */
+export function parseTimestampOption(flag: string, v: string | undefined, zone: Zone): number | undefined {
+  if (v === undefined) return undefined;
+  const t = parseTimestamp(v.trim(), zone);
+  if (t instanceof Bad) {
+    throw new UsageError(`${flag} must be a date like 2026-10-01 or a timestamp like "2026-10-01 17:00" or 2026-10-01T17:00:00+08:00, got "${v}"`);
+  }
+  return t;
 }

@@ -2,16 +2,17 @@
  * `qa rectify list|show|update` — the rectification closed loop (SPEC §4).
  */
 import type { Context } from '../context.js';
-import { overdueDays, updateRectification } from '../app/review.js';
+import { updateRectification } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type RectificationView } from '../db/review.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
-import { STATE_LABELS, STATES } from '../core/rectification.js';
+import { overdueDays, STATE_LABELS, STATES } from '../core/rectification.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { logUnmask } from '../db/audit.js';
+import { idArgument } from './options.js';
 
 function today(ctx: Context, zone: Zone): string {
   return zone.dateOf(ctx.now().getTime());
@@ -82,8 +83,7 @@ export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; de
 }
 
 function parseId(v: string): number {
-  if (!/^\d+$/.test(v)) throw new UsageError(`the rectification id must be a number, got "${v}"`);
-  return Number(v);
+  return idArgument('rectification id', v);
 }
 
 export async function runRectifyShow(ctx: Context, idArg: string): Promise<number> {
@@ -132,6 +132,8 @@ export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: strin
   try {
     const at = ctx.now().getTime();
     const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at, today: zone.dateOf(at) });
+    // Like list and show: --unmask is logged (the JSON shows the finding note, cause, measures… unmasked).
+    if (ctx.unmask) logUnmask(db, `rectify update ${id}`, 0);
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone), ctx.unmask), null, 2)}\n`);
     else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${STATE_LABELS[r.state].zh}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));
     return EXIT.ok;

@@ -5,7 +5,7 @@
  * stop at any point and resume later.
  */
 import type { Context } from '../context.js';
-import { recordFinding, resolveItem, reviewState, type ReviewState } from '../app/review.js';
+import { assertReviewable, recordFinding, resolveItem, reviewState, type ReviewState } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
 import { logUnmask } from '../db/audit.js';
@@ -26,16 +26,33 @@ export interface ReviewOptions {
 }
 
 export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prompts = inquirerPrompts()): Promise<number> {
-  if (!ctx.interactive) {
-    throw new UsageError('qa review asks questions and needs a terminal (stdin and stdout), without --no-input or CI', {
-      hint: 'for scripts: qa finding add --item <id> --check <code> --result pass|fail|na --note "…", or qa finding import findings.csv',
-    });
-  }
+  const refuseWithoutTerminal = (): void => {
+    if (!ctx.interactive) {
+      throw new UsageError('qa review asks questions and needs a terminal (stdin and stdout), without --no-input or CI', {
+        hint: 'for scripts: qa finding add --item <id> --check <code> --result pass|fail|na --note "…", or qa finding import findings.csv',
+      });
+    }
+  };
+  // Without --item nothing needs checking first; with it, the item is checked
+  // (it exists, it is sampled or --unsampled says why) before the terminal and
+  // the first question: a wrong argument is reported as such, and no answer is
+  // asked for only to be refused.
+  if (!opts.item) refuseWithoutTerminal();
   if (opts.kind !== undefined && opts.kind !== 'records' && opts.kind !== 'calls') throw new UsageError(`--kind must be records or calls, got "${opts.kind}"`);
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   const store = new ReviewStore(db);
+  if (opts.item) {
+    try {
+      const item = resolveItem(store, opts.item, opts.kind as ItemKind | undefined);
+      assertReviewable(reviewState(store, config, item), opts.unsampled);
+      refuseWithoutTerminal();
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
   const out = ctx.streams.stdout;
   const chalk = makeChalk(ctx.env, out.isTTY);
   const L = ctx.lang;

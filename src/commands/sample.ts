@@ -2,12 +2,12 @@
  * `qa sample`, `qa sample list`, `qa sample verify` (SPEC §3).
  */
 import type { Context } from '../context.js';
-import { drawSample } from '../app/sample.js';
+import { drawSample, withChecklistSizes } from '../app/sample.js';
 import { verifyRun } from '../app/verify.js';
 import { maskPhone } from '../core/mask.js';
 import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, Zone } from '../core/time.js';
-import { parseDateOption, parseMonthOption } from './options.js';
+import { idArgument, parseDateOption, parseMonthOption } from './options.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
 import { isPending, pendingCount, SampleStore, worklist } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
@@ -85,8 +85,8 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   const weeks = month ? weeksOfMonth(month) : callWeeksFor(d);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const items = worklist(db, m, weeks, !!opts.pending);
-    const shown = items.map(({ answered, checks_total, failed, ...i }) => ({
+    const items = withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists);
+    const shown = items.map(({ answered, checks_total, failed, record_type: _type, ...i }) => ({
       ...i,
       at: i.at === null ? null : zone.iso(i.at),
       customer_phone: ctx.unmask ? i.customer_phone : maskPhone(i.customer_phone),
@@ -113,10 +113,10 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
 }
 
 export async function runSampleVerify(ctx: Context, runArg: string): Promise<number> {
-  if (!/^\d+$/.test(runArg)) throw new UsageError(`the run id must be a number, got "${runArg}"`);
+  const runId = idArgument('run id', runArg);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const result = verifyRun(new SampleStore(db), Number(runArg), metaGet(db, 'seed')!);
+    const result = verifyRun(new SampleStore(db), runId, metaGet(db, 'seed')!);
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
       const [{ renderVerify }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);

@@ -22,8 +22,18 @@ export function maskRow<T extends Record<string, unknown>>(row: T, fields: reado
   return out as T;
 }
 
-// Mainland mobile numbers (optionally +86 / 86 and separators) and landlines (0xx-xxxxxxxx).
-const PHONE_IN_TEXT = /(?<![\d])(?:(?:\+?86)[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)|(?<![\d])0\d{2,3}-\d{7,8}(?!\d)/g;
+// Mainland mobile numbers (optionally +86 / 86 and separators); landlines
+// with an area code (010-87654321, (010)87654321, （010）87654321); numbers
+// written internationally (+1 415 555 0100, 00852 9123 4567). Dates, ids
+// like SR-202610-00074 and amounts do not have these shapes.
+const PHONE_IN_TEXT = new RegExp(
+  [
+    String.raw`(?<![\d])(?:(?:\+?86)[\s-]?)?1[3-9]\d(?:[\s-]?\d{4}){2}(?!\d)`,
+    String.raw`(?<![\d])(?:0\d{2,3}-|[(（]0\d{2,3}[)）]\s?)\d{7,8}(?!\d)`,
+    String.raw`(?<![\w+])(?:\+|00)[1-9]\d{0,2}(?:[\s-]?\d){7,13}(?!\d)`,
+  ].join('|'),
+  'g',
+);
 
 /**
  * Mask phone numbers inside free text (notes, extra columns, reasons, raw

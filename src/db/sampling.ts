@@ -394,7 +394,9 @@ export interface WorkItem {
   customer_phone: string | null;
   duration_seconds: number | null;
   recording_ref: string | null;
-  /** Checks answered and the size of the review's checklist (0/0 before the review starts). */
+  /** The record's type (which checklist applies); null for calls. */
+  record_type: string | null;
+  /** Checks answered and the size of the review's checklist (0/0 before the review starts: see app/sample worklistView). */
   answered: number;
   checks_total: number;
   failed: number;
@@ -405,7 +407,7 @@ const WORKLIST_SQL = `
          coalesce(rec.occurred_at, c.started_at) AS at,
          rec.department, coalesce(rec.staff_id, c.agent_id) AS staff_id,
          coalesce(rec.customer_phone, c.customer_phone) AS customer_phone,
-         c.duration_seconds, c.recording_ref,
+         c.duration_seconds, c.recording_ref, rec.record_type,
          coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id), 0) AS answered,
          coalesce(v.checks_total, 0) AS checks_total,
          coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id AND f.result = 'fail'), 0) AS failed

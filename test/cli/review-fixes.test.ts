@@ -155,3 +155,97 @@ describe('qa review: Enter alone records nothing (answers are final)', () => {
     expect(new Database(db, { readonly: true }).prepare('SELECT count(*) FROM findings').pluck().get()).toBe(0);
   }, 30_000);
 });
+
+describe('second review round', () => {
+  function sampled(): { db: string; record: string; call: string } {
+    const db = base();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const list = json<{ item_id: string; kind: string }[]>(runQa(['--db', db, '--json', 'sample', 'list', '--month', '2026-10']));
+    return { db, record: list.find((i) => i.kind === 'records')!.item_id, call: list.find((i) => i.kind === 'calls')!.item_id };
+  }
+
+  it('rectify update --unmask writes an unmask entry to the audit log, naming who', () => {
+    const { db, record } = sampled();
+    expect(runQa(['--db', db, 'finding', 'add', '--item', record, '--check', 'polite', '--result', 'fail', '--note', '客户 13812345678 投诉']).code).toBe(0);
+    const r = runQa(['--db', db, '--json', '--unmask', 'rectify', 'update', '1', '--to', 'analysed', '--note', 'cause'], { env: { QA_USER: 'KF05' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(json<{ finding_note: string }>(r).finding_note).toBe('客户 13812345678 投诉');
+    const rows = new Database(db, { readonly: true }).prepare(`SELECT actor, entity_id FROM audit_log WHERE action = 'unmask'`).all();
+    expect(rows).toEqual([{ actor: 'KF05', entity_id: 'rectify update 1' }]);
+    // Without --unmask: masked, nothing logged.
+    const m = runQa(['--db', db, '--json', 'rectify', 'update', '1', '--to', 'planned', '--note', 'measures']);
+    expect(json<{ finding_note: string }>(m).finding_note).toBe('客户 138****5678 投诉');
+    expect(new Database(db, { readonly: true }).prepare(`SELECT count(*) FROM audit_log WHERE action = 'unmask'`).pluck().get()).toBe(1);
+  });
+
+  it('log --since without an offset is local time in the configured zone; every import form works; offsets are honoured', () => {
+    const { db, record } = sampled();
+    // 17:30 Shanghai = 09:30 UTC; the tests run with TZ=UTC.
+    expect(runQa(['--db', db, 'finding', 'add', '--item', record, '--check', 'polite', '--result', 'pass'], { env: { QA_NOW: '2026-11-03T17:30:00+08:00' } }).code).toBe(0);
+    const since = (v: string): number => {
+      const r = runQa(['--db', db, '--json', 'log', '--since', v]);
+      expect(r.code, r.stderr).toBe(0);
+      return json<unknown[]>(r).length;
+    };
+    // The first answer writes two entries (review.start, finding.add), both at 17:30 local.
+    expect(since('2026-11-03T17:00:00')).toBe(2);
+    expect(since('2026-11-03 17:00')).toBe(2);
+    expect(since('2026/11/3 17:29')).toBe(2);
+    expect(since('2026-11-03')).toBe(2);
+    expect(since('2026-11-03 17:31')).toBe(0);
+    expect(since('2026-11-03T09:00:00Z')).toBe(2);
+    expect(since('2026-11-03T17:00:00+08:00')).toBe(2);
+    expect(since('2026-11-03T10:00:00Z')).toBe(0);
+    const bad = runQa(['--db', db, 'log', '--since', '2026-11-31 10:00']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--since must be');
+  });
+
+  it('a number too large for --limit or an id is a usage error (exit 2), not a database error', () => {
+    const { db } = sampled();
+    const huge = '99999999999999999999';
+    for (const [args, msg] of [
+      [['log', '--limit', huge], `qa: error: --limit must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got "${huge}"\n`],
+      [['sample', 'verify', huge], `qa: error: the run id must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got "${huge}"\n`],
+      [['rectify', 'show', huge], `qa: error: the rectification id must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, got "${huge}"\n`],
+    ] as const) {
+      const r = runQa(['--db', db, ...args]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(msg);
+    }
+    expect(runQa(['--db', db, 'log', '--limit', String(Number.MAX_SAFE_INTEGER)]).code).toBe(0);
+  });
+
+  it('qa review --item of an unsampled item is refused before any question (and without a terminal, the same error)', async () => {
+    const { db } = sampled();
+    const item = new Database(db, { readonly: true }).prepare(`SELECT record_id FROM records WHERE record_id NOT IN (SELECT item_id FROM sample_items) ORDER BY record_id LIMIT 1`).pluck().get() as string;
+    const err = `qa: error: ${item} is not in any sample\nhint: review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)\n`;
+    const r = runQa(['--db', db, 'review', '--item', item]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(err);
+    // In a terminal: the refusal comes first, no question is asked.
+    const p = new Pty(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, 'review', '--item', item], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LANG: 'en_US.UTF-8', TERM: 'xterm', NO_COLOR: '1', QA_NOW: '2026-11-23T12:00:00+08:00' }, REPO);
+    await p.expect('is not in any sample');
+    expect(await p.exited).toBe(2);
+    // With --unsampled but no terminal: now it is the terminal that is missing.
+    const t = runQa(['--db', db, 'review', '--item', item, '--unsampled', 'complaint']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('needs a terminal');
+  }, 30_000);
+
+  it('sample list counts the checks of the checklist for items not started yet', () => {
+    const { db, record, call } = sampled();
+    const list = () => json<{ item_id: string; kind: string; stratum: string; status: string; answered: number; checks: number }[]>(runQa(['--db', db, '--json', 'sample', 'list', '--month', '2026-10']));
+    const checklists = json<Record<string, unknown[]>>(runQa(['--db', db, '--json', 'checklist', 'show']));
+    const before = list();
+    for (const i of before) {
+      expect(i).toMatchObject({ status: 'pending', answered: 0, checks: checklists[i.kind === 'calls' ? 'call' : i.stratum]!.length });
+      expect(i.checks).toBeGreaterThan(0);
+      expect(i).not.toHaveProperty('record_type');
+    }
+    expect(runQa(['--db', db, 'finding', 'add', '--item', record, '--check', 'polite', '--result', 'pass']).code).toBe(0);
+    const after = list().find((i) => i.item_id === record)!;
+    expect(after).toMatchObject({ status: 'in_progress', answered: 1, checks: before.find((i) => i.item_id === record)!.checks });
+    expect(list().find((i) => i.item_id === call)!.status).toBe('pending');
+  });
+});
