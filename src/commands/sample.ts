@@ -9,7 +9,7 @@ import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, Zone } from '../core/time.js';
 import { idArgument, parseDateOption, parseMonthOption } from './options.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
-import { isPending, pendingCount, SampleStore, worklist } from '../db/sampling.js';
+import { isPending, pendingCount, SampleStore, worklist, type WorkItem } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
 import { logUnmask } from '../db/audit.js';
 
@@ -46,16 +46,38 @@ export async function runSample(ctx: Context, opts: { date?: string; seed?: stri
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      // The day's worklist: the month being sampled and the call weeks of this date, drawn now or before.
-      const pending = pendingCount(db, result.records.month, callWeeksFor(result.date));
+      // The day's worklist (SPEC §3: printed again on a re-run): the month being
+      // sampled and the call weeks of this date, drawn now or before; the
+      // first items here, all of them with qa sample list --pending.
+      const weeks = callWeeksFor(result.date);
+      const pending = pendingCount(db, result.records.month, weeks);
+      const first = shownItems(ctx, zone, withChecklistSizes(worklist(db, result.records.month, weeks, true, WORKLIST_HEAD), config.checklists));
+      if (ctx.unmask) logUnmask(db, `sample --date ${result.date}`, first.filter((i) => i.customer_phone).length);
       // Renderers load chalk and cli-table3: only for human output.
-      const [{ renderSampleResult }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
-      ctx.streams.stdout.write(renderSampleResult(result, pending, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
+      const [{ renderSampleResult, renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
+      const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
+      ctx.streams.stdout.write(renderSampleResult(result, pending, ctx.lang, chalk));
+      if (first.length) ctx.streams.stdout.write(renderWorklist(result.records.month, first, ctx.lang, chalk, true, pending));
     }
     return EXIT.ok;
   } finally {
     db.close();
   }
+}
+
+/** Items of the day's worklist shown after a run (the rest: qa sample list --pending). */
+const WORKLIST_HEAD = 20;
+
+/** Worklist items as printed: local times, phone masked, a review status. */
+function shownItems(ctx: Context, zone: Zone, items: readonly WorkItem[]) {
+  return items.map(({ answered, checks_total, failed, record_type: _type, ...i }) => ({
+    ...i,
+    at: i.at === null ? null : zone.iso(i.at),
+    customer_phone: ctx.unmask ? i.customer_phone : maskPhone(i.customer_phone),
+    status: isPending({ answered, checks_total }) ? (answered > 0 ? 'in_progress' : 'pending') : failed > 0 ? 'failed' : 'passed',
+    answered,
+    checks: checks_total,
+  }));
 }
 
 /** Weeks whose Monday falls in a month: the call weeks that belong to it. */
@@ -85,15 +107,7 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   const weeks = month ? weeksOfMonth(month) : callWeeksFor(d);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    const items = withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists);
-    const shown = items.map(({ answered, checks_total, failed, record_type: _type, ...i }) => ({
-      ...i,
-      at: i.at === null ? null : zone.iso(i.at),
-      customer_phone: ctx.unmask ? i.customer_phone : maskPhone(i.customer_phone),
-      status: isPending({ answered, checks_total }) ? (answered > 0 ? 'in_progress' : 'pending') : failed > 0 ? 'failed' : 'passed',
-      answered,
-      checks: checks_total,
-    }));
+    const shown = shownItems(ctx, zone, withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists));
     if (ctx.unmask) logUnmask(db, `sample list --month ${m}`, shown.filter((i) => i.customer_phone).length);
     const { stdout } = ctx.streams;
     if (format === 'json') {

@@ -422,17 +422,17 @@ export function isPending(i: Pick<WorkItem, 'answered' | 'checks_total'>): boole
   return i.checks_total === 0 || i.answered < i.checks_total;
 }
 
-/** The worklist: drawn items of a records month and of call weeks, with what an auditor needs to find them. */
-export function worklist(db: Db, month: string, weeks: readonly string[], pendingOnly = false): WorkItem[] {
+/** The worklist: drawn items of a records month and of call weeks, with what an auditor needs to find them (`limit` -1: all). */
+export function worklist(db: Db, month: string, weeks: readonly string[], pendingOnly = false, limit = -1): WorkItem[] {
   const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";
   return db
     .prepare(
       `SELECT * FROM (${WORKLIST_SQL}
          WHERE (s.kind = 'records' AND s.period = ?) OR (s.kind = 'calls' AND s.period IN (${weekList})))
        ${pendingOnly ? 'WHERE checks_total = 0 OR answered < checks_total' : ''}
-       ORDER BY kind DESC, period, stratum, at, item_id`,
+       ORDER BY kind DESC, period, stratum, at, item_id LIMIT ?`,
     )
-    .all(month, ...weeks) as WorkItem[];
+    .all(month, ...weeks, limit) as WorkItem[];
 }
 
 /** Every pending item of every sample, oldest draw first (what `qa review` walks). */

@@ -91,7 +91,8 @@ const STATUS_LABEL: Record<string, { zh: string; en: string }> = {
   failed: { zh: '不通过', en: 'failed' },
 };
 
-export function renderWorklist(month: string, items: ShownItem[], lang: Lang, chalk: ChalkInstance, pendingOnly = false): string {
+/** `pendingTotal`: the items are the first of that many pending ones (after a run). */
+export function renderWorklist(month: string, items: ShownItem[], lang: Lang, chalk: ChalkInstance, pendingOnly = false, pendingTotal?: number): string {
   const L = lang;
   if (items.length === 0) {
     return pendingOnly
@@ -114,6 +115,10 @@ export function renderWorklist(month: string, items: ShownItem[], lang: Lang, ch
       `${tr(L, STATUS_LABEL[i.status]?.zh ?? i.status, STATUS_LABEL[i.status]?.en ?? i.status)}${i.status === 'in_progress' ? ` ${i.answered}/${i.checks}` : ''}`,
     ]),
   });
+  if (pendingTotal !== undefined) {
+    const more = pendingTotal - items.length;
+    return `${table}\n${more > 0 ? tr(L, `另有 ${n(more)} 项待审 —— qa sample list --pending\n`, `… and ${n(more)} more pending — qa sample list --pending\n`) : ''}`;
+  }
   const pending = items.filter((i) => i.status === 'pending' || i.status === 'in_progress').length;
   return `${table}\n${tr(L, `${items.length} 项，待审 ${pending} 项`, `${items.length} items, ${pending} pending`)}\n`;
 }

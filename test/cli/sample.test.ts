@@ -98,6 +98,13 @@ describe('qa sample: every day of October 2026 from the fixtures', () => {
     const human2 = runQa(['--db', db, 'sample', '--date', '2026-10-21']).stdout;
     expect(human2).toBe(human1);
     expect(human1).toMatch(/Worklist: \d+ items pending review — qa sample list --pending/);
+    // The day's worklist itself: its first 20 items, as qa sample list --pending orders them, then how many more.
+    const pending = json<{ item_id: string; customer_phone: string | null }[]>(runQa(['--db', db, '--json', 'sample', 'list', '--pending'], { env: { QA_NOW: '2026-10-21T09:00:00+08:00' } }));
+    expect(pending.length).toBeGreaterThan(20);
+    const listed = [...human1.matchAll(/^│ (\S+)\s+│/gm)].map((m) => m[1]).filter((id) => id !== 'item' && id !== 'type' && !/^(consult|contract|delivery|repair|return|total)$/.test(id!));
+    expect(listed).toEqual(pending.slice(0, 20).map((p) => p.item_id));
+    expect(human1).toContain(`… and ${pending.length - 20} more pending — qa sample list --pending`);
+    expect(human1).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/); // phones masked
     // A late export for 10 October arrives: the next run tops the month up.
     const late = path.join(tmpDir(), 'late.csv');
     fs.writeFileSync(late, 'record_id,record_type,occurred_at\n' + Array.from({ length: 30 }, (_, i) => `LATE-${i},repair,2026-10-10 10:${String(i).padStart(2, '0')}`).join('\n') + '\n');
