@@ -10,7 +10,7 @@ import { RECORD_TYPE_LABELS, type RecordType } from '../core/kinds.js';
 import { tr, type Lang } from '../i18n.js';
 import { toExcelCsv } from './csv.js';
 import { categoryLabel, severityLabel, stateLabel } from './review.js';
-import { renderTable } from './term.js';
+import { clip, renderTable } from './term.js';
 
 type K = Report['kpis'][number];
 
@@ -183,7 +183,8 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
         chalk,
         head: [tr(L, '检查项', 'check'), tr(L, '严重度', 'severity'), tr(L, '不通过', 'failed')],
         right: [2],
-        rows: f.by_check.slice(0, 10).map((x) => [`${x.check} · ${checkPart(x.text, L)}`, severityLabel(x.severity, L), x.failed]),
+        // The full text is in md/html/json; a terminal row stays readable at 80–100 columns.
+        rows: f.by_check.slice(0, 10).map((x) => [clip(`${x.check} · ${checkPart(x.text, L)}`, 64), severityLabel(x.severity, L), x.failed]),
       }),
     );
   }

@@ -55,6 +55,20 @@ export function displayWidth(s: string): number {
   return stringWidth(s);
 }
 
+/** `s` cut to at most `cols` display columns, with "…" when cut (CJK-aware). */
+export function clip(s: string, cols: number): string {
+  if (stringWidth(s) <= cols) return s;
+  let out = '';
+  let w = 0;
+  for (const ch of s) {
+    const cw = stringWidth(ch);
+    if (w + cw > cols - 1) break;
+    out += ch;
+    w += cw;
+  }
+  return `${out}…`;
+}
+
 /** A throttled one-line progress display on a terminal; silent elsewhere. */
 export class Progress {
   private last = 0;
