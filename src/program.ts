@@ -72,10 +72,12 @@ export function buildProgram(): Command {
     .description('import CSV exports into the database (records, calls, complaints, surveys)')
     .argument('<kind>', 'records | calls | complaints | surveys')
     .argument('[files...]', 'CSV files; - reads stdin')
-    .option('--encoding <name>', 'force the encoding: utf8 or gb18030 (default: detected)')
-    .option('--delimiter <char>', 'field delimiter: , ; | or tab (default: ,)')
+    .option('--encoding <name>', 'force the encoding: utf8, gb18030, utf16le or utf16be (default: from the byte-order mark, else detected)')
+    .option('--delimiter <char>', 'field delimiter: , ; | or tab (default: an Excel sep= line, else tab for a header with tabs and no commas, else ,)')
     .option('--skip-invalid', 'import the valid rows and keep each rejected row in the database')
     .option('--rejects <file>', 'write every rejected row and its problems to this CSV file')
+    .option('--allow-clear', 'accept an import that empties values an earlier import filled (an older export after a newer one)')
+    .option('--max-record-bytes <n>', 'longest record accepted (default: 1048576 = 1 MiB)')
     .addHelpText(
       'after',
       examples([
@@ -85,7 +87,11 @@ export function buildProgram(): Command {
         'cat surveys.csv | qa import surveys - --json',
         '',
         'All-or-nothing by default: one invalid row and nothing from that file is written.',
-        'Importing the same file again changes nothing; changed rows are updated.',
+        'Importing the same file again changes nothing; changed rows are updated and',
+        'their previous version is kept (qa history <id>). An import that would empty',
+        'values an earlier import filled is refused unless --allow-clear.',
+        'UTF-8, GBK/GB18030 and UTF-16 (with BOM) are read; a file mixing encodings is',
+        'refused. CRLF, LF and bare CR line ends are all line ends.',
       ]),
     )
     .action(

@@ -3,7 +3,6 @@
  * for scripts (SPEC §4).
  */
 import fs from 'node:fs';
-import iconv from 'iconv-lite';
 import type { Context } from '../context.js';
 import { parseResult, recordFinding, resolveItem } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
@@ -12,8 +11,7 @@ import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
-import { detectEncoding } from '../io/csv.js';
-import { CsvParser, CsvSyntaxError } from '../io/csvParser.js';
+import { readCsvRecords } from '../io/csv.js';
 
 export interface FindingAddOptions {
   item?: string;
@@ -101,24 +99,16 @@ const COLUMN_ALIASES: Record<string, string[]> = {
  */
 export async function runFindingImport(ctx: Context, file: string): Promise<number> {
   if (!fs.existsSync(file)) throw new QaError('no such file', { where: file });
-  const enc = await detectEncoding(file, file);
-  const bytes = fs.readFileSync(file).subarray(enc.bom);
-  const text = enc.name === 'utf8' ? bytes.toString('utf8') : iconv.decode(bytes, enc.name);
-  // The import tokenizer gives each row its real line number (quoted newlines included).
-  const rows: { fields: string[]; line: number }[] = [];
-  const malformed: { line: number; message: string }[] = [];
-  const parser = new CsvParser(',', {
-    record: (fields, line) => {
-      if (fields.some((f) => f.trim() !== '')) rows.push({ fields, line });
-    },
-    malformed: (line, _raw, reason) => malformed.push({ line, message: reason }),
-  });
+  // The import's reader: strict decoding (no U+FFFD), every line end, `sep=`, and real line numbers.
+  let read: Awaited<ReturnType<typeof readCsvRecords>>;
   try {
-    parser.push(text);
-    parser.end();
+    read = await readCsvRecords(file, file);
   } catch (e) {
-    throw new QaError(`cannot read the CSV: ${(e as Error).message}`, { where: `${file} line ${(e as CsvSyntaxError).line ?? 1}` });
+    if (e instanceof QaError) throw e;
+    throw new QaError(`cannot read the CSV: ${(e as Error).message}`, { where: file });
   }
+  const rows = read.records.filter((r) => r.fields.some((f) => f.trim() !== ''));
+  const malformed = read.malformed;
   const header = (rows.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
   const col = (name: string): number => header.findIndex((h) => COLUMN_ALIASES[name]!.includes(h));
   const idx = Object.fromEntries(Object.keys(COLUMN_ALIASES).map((k) => [k, col(k)])) as Record<string, number>;

@@ -21,12 +21,25 @@ export interface ImportCommandOptions {
   delimiter?: string;
   skipInvalid?: boolean;
   rejects?: string;
+  allowClear?: boolean;
+  maxRecordBytes?: string;
+}
+
+/** `--max-record-bytes`: a whole number of bytes, at least 1 KiB; `4MiB`/`4M`/`512K` also read. */
+export function parseMaxRecordBytes(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^\s*(\d+)\s*(k|kb|kib|m|mb|mib)?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) * (m[2] ? (m[2][0]!.toLowerCase() === 'k' ? 1024 : 1 << 20) : 1) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1024 || n > 1 << 30) {
+    throw new UsageError(`--max-record-bytes must be a number of bytes from 1024 to 1073741824 (e.g. 4194304 or 4MiB), got "${v}"`);
+  }
+  return n;
 }
 
 const SCREEN_LIMIT = 50;
 
-export function parseDelimiter(v: string | undefined): string {
-  if (v === undefined) return ',';
+export function parseDelimiter(v: string | undefined): string | null {
+  if (v === undefined) return null;
   const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
   const d = named[v.toLowerCase()] ?? v;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
@@ -43,6 +56,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   if (files.length === 0) throw new UsageError('name at least one file to import, or - for stdin', { hint: `qa import ${kind} exports/${kind}.csv` });
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const delimiter = parseDelimiter(opts.delimiter);
+  const maxRecordBytes = parseMaxRecordBytes(opts.maxRecordBytes);
   if (opts.encoding !== undefined) normalizeEncoding(opts.encoding); // a bad name is one usage error, not one per file
   // QA_IMPORT_WORKER=never|always: parse on the main thread, or in a worker even for small files.
   const worker = ctx.env.QA_IMPORT_WORKER || 'auto'; // empty = unset, as cron env files write it
@@ -91,6 +105,8 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
             input,
             ...(opts.encoding ? { encoding: opts.encoding } : {}),
             delimiter,
+            ...(maxRecordBytes !== undefined ? { maxRecordBytes } : {}),
+            allowClear: !!opts.allowClear,
             skipInvalid: !!opts.skipInvalid,
             timezone: config.timezone,
             aliases: config.columns[kind] ?? {},

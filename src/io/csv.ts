@@ -1,104 +1,19 @@
 /**
- * Reading CSV exports: encoding detection (UTF-8 with or without BOM, else
- * GB18030 as Excel on Chinese Windows writes it), streaming decode, and the
- * tokenizer (csvParser.ts) with exact line numbers for every record.
+ * Reading CSV exports (SPEC §2): the one path every CSV qa reads goes
+ * through — bytes are decoded strictly by decode.ts (encoding, line ends,
+ * invisible characters), an Excel `sep=X` first line and the delimiter are
+ * settled, and the tokenizer (csvParser.ts) hands on each record with the
+ * exact line it starts on.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { isAscii, isUtf8 } from 'node:buffer';
-import iconv from 'iconv-lite';
 import { QaError, UsageError } from '../errors.js';
-import { CsvParser, CsvSyntaxError } from './csvParser.js';
+import { CsvParser, CsvSyntaxError, DEFAULT_MAX_RECORD } from './csvParser.js';
+import { DecodeError, ENCODING_LABEL, explainDecodeError, normalizeEncoding, StrictDecoder, type EncodingName } from './decode.js';
 
-export type EncodingName = 'utf8' | string;
-
-export interface Encoding {
-  /** 'utf8' or an iconv-lite encoding name ('gb18030', …). */
-  name: EncodingName;
-  /** Bytes of byte-order mark to skip. */
-  bom: number;
-  /** How it was decided, for the import summary. */
-  detected: boolean;
-}
-
-const UTF8_BOM = [0xef, 0xbb, 0xbf];
-const GB18030_BOM = [0x84, 0x31, 0x95, 0x33];
-const SNIFF_WINDOW = 64 * 1024;
-
-/** `--encoding` value → canonical name, or a usage error. */
-export function normalizeEncoding(value: string): EncodingName {
-  const v = value.trim().toLowerCase().replace(/_/g, '-');
-  if (v === 'utf8' || v === 'utf-8' || v === 'utf-8-bom' || v === 'utf8bom') return 'utf8';
-  // GBK and GB2312 are subsets of GB18030: decoding with the superset is always right.
-  if (v === 'gbk' || v === 'gb2312' || v === 'gb18030' || v === 'cp936') return 'gb18030';
-  if (iconv.encodingExists(v)) return v;
-  throw new UsageError(`unknown encoding "${value}"`, { hint: 'use --encoding utf8 or --encoding gb18030' });
-}
-
-function startsWith(buf: Buffer, bytes: number[]): boolean {
-  return buf.length >= bytes.length && bytes.every((b, i) => buf[i] === b);
-}
-
-/** Cut a buffer before a trailing incomplete UTF-8 sequence. */
-function completeUtf8Prefix(buf: Buffer): number {
-  const n = buf.length;
-  for (let back = 1; back <= 3 && back <= n; back++) {
-    const b = buf[n - back]!;
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
-    if (b < 0x80) return n;
-    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
-    return len > back ? n - back : n;
-  }
-  return n;
-}
-
-/**
- * Decide the encoding of a file: a BOM wins; otherwise the first non-ASCII
- * bytes are checked — valid UTF-8 there means UTF-8, anything else means
- * GB18030 (Chinese text in GB18030 is practically never valid UTF-8).
- */
-export async function detectEncoding(file: string, display = file): Promise<Encoding> {
-  const fh = await fs.promises.open(file, 'r');
-  try {
-    const head = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(head, 0, 4, 0);
-    const h = head.subarray(0, bytesRead);
-    if (startsWith(h, UTF8_BOM)) return { name: 'utf8', bom: 3, detected: true };
-    if (startsWith(h, GB18030_BOM)) return { name: 'gb18030', bom: 4, detected: true };
-    const chunk = Buffer.alloc(1 << 20);
-    let pos = 0;
-    // NUL bytes do not occur in text exports (UTF-8 or GB18030): refuse early
-    // instead of reporting mojibake "headers".
-    const { bytesRead: firstRead } = await fh.read(chunk, 0, 64 * 1024, 0);
-    if (chunk.subarray(0, firstRead).includes(0)) {
-      throw new QaError('this is not a CSV text file (it contains NUL bytes)', {
-        where: display,
-        hint: 'export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported',
-      });
-    }
-    for (;;) {
-      const { bytesRead: n } = await fh.read(chunk, 0, chunk.length, pos);
-      if (n === 0) return { name: 'utf8', bom: 0, detected: true }; // all ASCII
-      const part = chunk.subarray(0, n);
-      if (isAscii(part)) {
-        pos += n;
-        continue;
-      }
-      let first = 0;
-      while (part[first]! < 0x80) first++;
-      const window = Buffer.alloc(SNIFF_WINDOW);
-      const { bytesRead: w } = await fh.read(window, 0, SNIFF_WINDOW, pos + first);
-      const sample = window.subarray(0, w);
-      const atEof = w < SNIFF_WINDOW;
-      const cut = atEof ? sample.length : completeUtf8Prefix(sample);
-      return { name: isUtf8(sample.subarray(0, cut)) ? 'utf8' : 'gb18030', bom: 0, detected: true };
-    }
-  } finally {
-    await fh.close();
-  }
-}
+export { normalizeEncoding, type EncodingName };
 
 /** Rough row count from the first 64 KB (to size per-file structures once). */
 export function estimateRows(file: string, size: number): number {
@@ -107,7 +22,7 @@ export function estimateRows(file: string, size: number): number {
     const buf = Buffer.alloc(Math.min(size, 64 * 1024));
     const n = fs.readSync(fd, buf, 0, buf.length, 0);
     let lines = 0;
-    for (let i = 0; i < n; i++) if (buf[i] === 10) lines++;
+    for (let i = 0; i < n; i++) if (buf[i] === 10 || (buf[i] === 13 && buf[i + 1] !== 10)) lines++;
     return lines === 0 ? 16 : Math.ceil((size / n) * lines * 1.05);
   } finally {
     fs.closeSync(fd);
@@ -132,8 +47,12 @@ export interface CsvReadOptions {
   file: string;
   /** Name used in messages (the path as the user typed it, or "stdin"). */
   display: string;
-  encoding: Encoding;
-  delimiter: string;
+  /** A forced encoding (`--encoding`), or null to detect. */
+  encoding: EncodingName | null;
+  /** A delimiter given by the user, or null: `,`, or tab for a header with tabs and no commas; a `sep=X` line wins. */
+  delimiter: string | null;
+  /** Longest record accepted, in characters (`--max-record-bytes`). */
+  maxRecordBytes?: number;
   /** Called with each record and the line it starts on (1-based). */
   onRecord: (fields: string[], line: number) => void;
   /** A record the tokenizer could not read (bad quoting): its line, raw text and why. */
@@ -141,6 +60,8 @@ export interface CsvReadOptions {
   /** Awaited after each chunk: lets the consumer apply back-pressure. */
   room?: () => Promise<void> | void;
   onProgress?: (bytesRead: number) => void;
+  /** The delimiter settled from the first line(s), before the first record. */
+  onDelimiter?: (delimiter: string, sepLine: boolean) => void;
   /** Stop early (Ctrl-C): checked between chunks. */
   shouldStop?: () => boolean;
 }
@@ -149,21 +70,37 @@ export interface CsvReadResult {
   sha256: string;
   bytes: number;
   lines: number;
+  /** The encoding the file was read in ('utf8' for a file that is all ASCII). */
+  encoding: EncodingName;
+  delimiter: string;
+  /** True when an Excel `sep=X` line set the delimiter. */
+  sepLine: boolean;
 }
 
 const CHUNK = 256 * 1024;
+const SEP_LINE = /^"?sep=(.)"?[,;\t|]*$/i;
 
-/** Stream a CSV file through the tokenizer, calling onRecord with exact start lines. */
+/** A character shown so that a person can type it: tab, invisible or control characters escaped. */
+function showDelimiter(d: string): string {
+  return d === '\t' ? 'tab' : JSON.stringify(d);
+}
+
+/**
+ * Stream a CSV file through the strict decoder and the tokenizer, calling
+ * onRecord with exact start lines. Throws QaError for a file that cannot be
+ * read as text (naming line, byte offset and the fix), an unclosed quote or
+ * a record longer than the limit.
+ */
 export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
-  const { file, display, encoding } = opts;
+  const { file, display } = opts;
+  const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD;
   const hash = crypto.createHash('sha256');
-  const parser = new CsvParser(opts.delimiter, { record: opts.onRecord, malformed: opts.onMalformed });
-  // fatal: invalid UTF-8 throws instead of turning into U+FFFD (a GB18030 file
-  // forced to utf8, or a corrupt export); stream: sequences may span chunks.
-  const utf8 = encoding.name === 'utf8' ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }) : null;
-  const other = utf8 ? null : iconv.getDecoder(encoding.name);
+  const decoder = new StrictDecoder(opts.encoding);
+  let parser: CsvParser | null = null;
+  let delimiter = opts.delimiter ?? ',';
+  let sepLine = false;
+  let head = ''; // text before the parser exists: the first line or two
   let bytes = 0;
-  let skipBom = encoding.bom;
 
   const syntaxError = (e: unknown): unknown => {
     if (!(e instanceof CsvSyntaxError)) return e;
@@ -173,122 +110,148 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
         hint: 'a field that starts with " must end with "; write a quote inside a quoted field as ""',
       });
     }
-    return new QaError('a record is longer than 1 MB — this does not look like a CSV export', {
+    return new QaError(`a record is longer than ${formatBytes(max)} (the --max-record-bytes limit)`, {
       where: `${display} line ${e.line}`,
-      hint: 'check the file is the right one, not a spreadsheet (.xlsx) or a binary file',
+      hint: `if the file is right, raise the limit, e.g. --max-record-bytes ${Math.max(max * 4, 4 << 20)}; else check it is a CSV export, not a spreadsheet (.xlsx) or binary file`,
     });
+  };
+  const decodeError = (e: unknown): unknown => {
+    if (!(e instanceof DecodeError)) return e;
+    const x = explainDecodeError(file, e, opts.encoding !== null);
+    return new QaError(x.message, { where: `${display} line ${x.line}, byte ${x.offset}`, hint: x.hint });
+  };
+
+  /** Settle the delimiter from the first line(s), then start the tokenizer. */
+  const start = (final: boolean): boolean => {
+    let from = 0;
+    let line = 1;
+    for (;;) {
+      const nl = head.indexOf('\n', from);
+      if (nl === -1 && !final) {
+        if (head.length > max) throw syntaxError(new CsvSyntaxError('record too long', line, 'record_too_long'));
+        return false;
+      }
+      const first = head.slice(from, nl === -1 ? head.length : nl);
+      if (!sepLine && line === 1) {
+        const m = SEP_LINE.exec(first.trim());
+        if (m) {
+          const declared = m[1]!;
+          if (opts.delimiter !== null && opts.delimiter !== declared) {
+            throw new UsageError(`the file's first line declares the delimiter ${showDelimiter(declared)} (sep=${declared}) but --delimiter ${showDelimiter(opts.delimiter)} was given`, {
+              hint: 'leave out --delimiter: qa reads the sep= line',
+            });
+          }
+          delimiter = declared;
+          sepLine = true;
+          from = nl === -1 ? head.length : nl + 1;
+          line = 2;
+          continue;
+        }
+      }
+      // Excel "Unicode Text" (and some systems) separate with tabs.
+      if (opts.delimiter === null && !sepLine && first.includes('\t') && !first.includes(',')) delimiter = '\t';
+      break;
+    }
+    opts.onDelimiter?.(delimiter, sepLine);
+    parser = new CsvParser(delimiter, { record: opts.onRecord, malformed: opts.onMalformed }, max, line);
+    const rest = head.slice(from);
+    head = '';
+    if (rest) parser.push(rest);
+    return true;
+  };
+
+  const feed = (text: string, final: boolean): void => {
+    try {
+      if (parser) {
+        if (text) parser.push(text);
+      } else {
+        head += text;
+        start(final);
+      }
+      if (final) {
+        if (!parser) start(true);
+        parser!.end();
+      }
+    } catch (e) {
+      throw syntaxError(e);
+    }
   };
 
   const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
   try {
-    for await (const raw of stream as AsyncIterable<Buffer>) {
-      let chunk = raw;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       bytes += chunk.length;
-      if (skipBom) {
-        const n = Math.min(skipBom, chunk.length);
-        chunk = chunk.subarray(n);
-        skipBom -= n;
-      }
       let text: string;
-      if (utf8) {
-        try {
-          text = utf8.decode(chunk, { stream: true });
-        } catch {
-          throw await invalidUtf8(file, display);
-        }
-      } else {
-        text = other!.write(chunk);
-      }
       try {
-        if (text.length > 0) parser.push(text);
+        text = decoder.push(chunk);
       } catch (e) {
-        throw syntaxError(e);
+        throw decodeError(e);
       }
+      feed(text, false);
       opts.onProgress?.(bytes);
-      if (opts.shouldStop?.()) return { sha256: hash.digest('hex'), bytes, lines: parser.nextLine - 1 };
+      if (opts.shouldStop?.()) break;
       const wait = opts.room?.();
       if (wait) await wait;
     }
-    let rest: string;
-    if (utf8) {
+    if (!opts.shouldStop?.()) {
+      let rest: string;
       try {
-        rest = utf8.decode();
-      } catch {
-        throw await invalidUtf8(file, display);
+        rest = decoder.end();
+      } catch (e) {
+        throw decodeError(e);
       }
-    } else {
-      rest = other!.end() ?? '';
+      feed(rest, true);
     }
-    try {
-      if (rest) parser.push(rest);
-      parser.end();
-    } catch (e) {
-      throw syntaxError(e);
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) {
+      throw new QaError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, { where: display });
     }
+    throw e;
   } finally {
     stream.destroy();
   }
-  return { sha256: hash.digest('hex'), bytes, lines: parser.nextLine - 1 };
+  const p = parser as CsvParser | null;
+  return {
+    sha256: hash.digest('hex'),
+    bytes,
+    lines: p ? p.nextLine - 1 : 0,
+    encoding: decoder.encoding ?? 'utf8',
+    delimiter,
+    sepLine,
+  };
+}
+
+/** 1048576 → "1 MiB". */
+export function formatBytes(n: number): string {
+  if (n % (1 << 20) === 0) return `${n / (1 << 20)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }
 
 /**
- * Locate the first invalid UTF-8 byte (its line and offset) for the message.
- * Only runs once a decode has failed, so a plain byte loop is fine here.
+ * A small CSV read whole (finding import, inspections …): the same strict
+ * decoding and tokenizer as the import, records with their lines.
  */
-async function invalidUtf8(file: string, display: string): Promise<QaError> {
-  let offset = 0;
-  let line = 1;
-  let need = 0; // continuation bytes still expected
-  let seqStart = 0;
-  let seqLine = 1;
-  let bad = -1;
-  let min = 0x80; // smallest valid second byte (overlong / surrogate checks)
-  let max = 0xbf;
-  const stream = fs.createReadStream(file, { highWaterMark: CHUNK });
-  try {
-    outer: for await (const chunk of stream as AsyncIterable<Buffer>) {
-      for (let i = 0; i < chunk.length; i++, offset++) {
-        const b = chunk[i]!;
-        if (need > 0) {
-          if (b < min || b > max) {
-            bad = seqStart;
-            line = seqLine;
-            break outer;
-          }
-          min = 0x80;
-          max = 0xbf;
-          need--;
-          continue;
-        }
-        if (b === 10) line++;
-        if (b < 0x80) continue;
-        seqStart = offset;
-        seqLine = line;
-        if (b >= 0xc2 && b <= 0xdf) need = 1;
-        else if (b >= 0xe0 && b <= 0xef) {
-          need = 2;
-          if (b === 0xe0) min = 0xa0;
-          if (b === 0xed) max = 0x9f;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-          need = 3;
-          if (b === 0xf0) min = 0x90;
-          if (b === 0xf4) max = 0x8f;
-        } else {
-          bad = offset;
-          break outer;
-        }
-      }
-    }
-  } finally {
-    stream.destroy();
-  }
-  if (bad === -1) bad = need > 0 ? seqStart : offset; // truncated sequence at the end
-  return new QaError(`the file is not valid UTF-8 (byte ${bad})`, {
-    where: `${display} line ${line}`,
-    hint: 'if it was saved by Excel on Chinese Windows, pass --encoding gb18030',
+export async function readCsvRecords(
+  file: string,
+  display = file,
+  opts: { encoding?: EncodingName | null; delimiter?: string | null } = {},
+): Promise<{ records: { fields: string[]; line: number }[]; malformed: { line: number; message: string }[]; encoding: EncodingName }> {
+  const records: { fields: string[]; line: number }[] = [];
+  const malformed: { line: number; message: string }[] = [];
+  const res = await readCsv({
+    file,
+    display,
+    encoding: opts.encoding ?? null,
+    delimiter: opts.delimiter ?? null,
+    onRecord: (fields, line) => records.push({ fields, line }),
+    onMalformed: (line, _raw, reason) => malformed.push({ line, message: reason }),
   });
+  return { records, malformed, encoding: res.encoding };
 }
+
+export { ENCODING_LABEL };
 
 /** Rebuild one CSV line from fields (for keeping a rejected row's text). */
 export function toCsvLine(fields: readonly string[], delimiter = ','): string {

@@ -12,7 +12,7 @@
  * random chunkings.
  *
  * Dialect (RFC 4180, lenient like csv-parse's relax_quotes/relax_column_count):
- * records end at LF or CRLF; a field that starts with " is quoted, "" inside
+ * records end at LF or CRLF (decode.ts has already turned a bare CR into LF); a field that starts with " is quoted, "" inside
  * is a quote, and it may span lines; a quote inside an unquoted field is an
  * ordinary character; rows may have any number of fields; an empty line is a
  * record with one empty field. Text after a closing quote (`"ab"c`) makes the
@@ -37,6 +37,9 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+/** Longest record accepted by default (`--max-record-bytes`), in characters. */
+export const DEFAULT_MAX_RECORD = 1 << 20;
+
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
@@ -44,13 +47,16 @@ const CR = 13;
 export class CsvParser {
   private pending = '';
   /** Line on which `pending` starts. */
-  private line = 1;
+  private line: number;
 
   constructor(
     private readonly delimiter: string,
     private readonly sink: CsvSink,
-    private readonly maxRecord = 1 << 20,
+    private readonly maxRecord = DEFAULT_MAX_RECORD,
+    /** The line of the first record (2 after an Excel `sep=` line). */
+    firstLine = 1,
   ) {
+    this.line = firstLine;
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
       throw new Error(`bad delimiter ${JSON.stringify(delimiter)}`);
     }
@@ -68,7 +74,7 @@ export class CsvParser {
     if (consumed < text.length) {
       this.pending = text.slice(consumed);
       if (this.pending.length > this.maxRecord) {
-        throw new CsvSyntaxError('a record is longer than 1 MB', this.line, 'record_too_long');
+        throw new CsvSyntaxError(`a record is longer than ${this.maxRecord} characters`, this.line, 'record_too_long');
       }
     }
   }
@@ -89,6 +95,7 @@ export class CsvParser {
       if (nl === -1 && !final) return pos; // incomplete last line: wait for more
       const lineEnd = nl === -1 ? n : nl;
       let end = lineEnd;
+      if (end - pos > this.maxRecord) throw new CsvSyntaxError(`a record is longer than ${this.maxRecord} characters`, this.line, 'record_too_long');
       if (end > pos && text.charCodeAt(end - 1) === CR) end--;
       // Fast path: no quote on this line. (Checked on the line itself: tracking
       // the next quote across the whole chunk measured 6× slower in V8.)
@@ -99,8 +106,10 @@ export class CsvParser {
         pos = lineEnd + 1;
         continue;
       }
+      const recordLine = this.line;
       const next = this.slowRecord(text, pos, final);
       if (next === -1) return pos; // a quoted field runs past the text: wait for more
+      if (next - pos > this.maxRecord + 1) throw new CsvSyntaxError(`a record is longer than ${this.maxRecord} characters`, recordLine, 'record_too_long');
       pos = next;
     }
     return pos;

@@ -12,7 +12,8 @@ import { Interrupted, QaError } from '../errors.js';
 import { metaGet, type Db } from '../db/open.js';
 import { ImportWriter } from '../db/imports.js';
 import type { Lang } from '../i18n.js';
-import { detectEncoding, estimateRows, normalizeEncoding, spoolStdin, toCsvLine, type Encoding } from './csv.js';
+import { estimateRows, normalizeEncoding, spoolStdin, toCsvLine } from './csv.js';
+import { DEFAULT_MAX_RECORD } from './csvParser.js';
 import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
 import { Bad, problemText } from './values.js';
@@ -22,7 +23,12 @@ export interface ImportOptions {
   /** A path, or '-' for stdin. */
   input: string;
   encoding?: string;
-  delimiter: string;
+  /** Given with --delimiter, or null to take `,` / a tab-only header / an Excel `sep=` line. */
+  delimiter: string | null;
+  /** --max-record-bytes (default 1 MiB). */
+  maxRecordBytes?: number;
+  /** --allow-clear: accept an import that empties values an earlier import filled (SPEC §2). */
+  allowClear?: boolean;
   skipInvalid: boolean;
   timezone: string;
   aliases: Record<string, string[]>;
@@ -80,45 +86,49 @@ function maskProblem(p: Problem): Problem {
   return value === p.value ? p : { ...p, value };
 }
 
+/**
+ * Import one file (or '-' for stdin) per SPEC §2. A FIFO, a character device
+ * or process substitution (`<(…)`) is read as a stream: copied to a private
+ * spool file first, like stdin, so it can be hashed and re-read for messages.
+ * Throws QaError (exit 1) for a file that cannot be read, naming the path.
+ */
 export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () => boolean = () => false): Promise<ImportSummary> {
   const fromStdin = opts.input === '-';
-  const spooled = fromStdin ? await spoolStdin() : null;
-  const file = spooled ? spooled.file : path.resolve(opts.input);
   const display = fromStdin ? 'stdin' : opts.input;
-  try {
-    let size: number;
+  const given = fromStdin ? null : path.resolve(opts.input);
+  let st: fs.Stats | null = null;
+  if (given) {
     try {
-      const st = fs.statSync(file);
-      if (st.isDirectory()) throw new QaError('is a folder, not a file', { where: display });
-      size = st.size;
+      st = fs.statSync(given);
     } catch (e) {
-      if (e instanceof QaError) throw e;
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new QaError(code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (e as Error).message})`, { where: display });
+      throw fileError(e, display);
     }
+    if (st.isDirectory()) throw new QaError('is a folder, not a file', { where: display, hint: 'name the CSV files in it, e.g. qa import records exports/*.csv' });
+    try {
+      fs.accessSync(given, fs.constants.R_OK);
+    } catch (e) {
+      throw fileError(e, display);
+    }
+  }
+  const streamed = fromStdin || (st !== null && !st.isFile());
+  const spooled = streamed ? await spoolStdin(fromStdin ? process.stdin : fs.createReadStream(given!)) : null;
+  const file = spooled ? spooled.file : given!;
+  try {
+    const size = fs.statSync(file).size;
     if (size === 0) {
-      throw new QaError('the file is empty (0 bytes): no header row', {
+      throw new QaError(`the ${streamed ? 'input' : 'file'} is empty (0 bytes): no header row`, {
         where: display,
         hint: 'an export with no rows still needs its header line',
       });
     }
-    const encoding: Encoding = opts.encoding
-      ? { name: normalizeEncoding(opts.encoding), bom: 0, detected: false }
-      : await detectEncoding(file, display);
-    if (opts.encoding) {
-      // A forced encoding still skips its own byte-order mark.
-      const head = Buffer.alloc(4);
-      const fd = fs.openSync(file, 'r');
-      fs.readSync(fd, head, 0, 4, 0);
-      fs.closeSync(fd);
-      if (encoding.name === 'utf8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) encoding.bom = 3;
-    }
+    const encoding = opts.encoding ? normalizeEncoding(opts.encoding) : null;
     const job: ProduceJob = {
       kind: opts.kind,
       file,
       display,
       encoding,
       delimiter: opts.delimiter,
+      maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD,
       timezone: opts.timezone,
       aliases: opts.aliases,
       keepRaw: opts.skipInvalid || !!opts.keepRejectedText,
@@ -134,6 +144,16 @@ export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () 
   }
 }
 
+/** A file-system error as a QaError naming the path (missing, no permission, …): exit 1, never 70. */
+function fileError(e: unknown, display: string): QaError {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new QaError('no such file', { where: display });
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new QaError('permission denied: qa may not read this file', { where: display, hint: `check its owner and mode (ls -l ${display}); chmod u+r, or run as a user who may read it` });
+  }
+  return new QaError(`cannot read the file (${code ?? (e as Error).message})`, { where: display });
+}
+
 async function runImport(
   db: Db,
   opts: ImportOptions,
@@ -144,12 +164,13 @@ async function runImport(
   isInterrupted: () => boolean,
 ): Promise<ImportSummary> {
   const writer = new ImportWriter(db, opts.kind);
-  writer.begin({ file: display, encoding: job.encoding.name, bytes: size, skipInvalid: opts.skipInvalid });
+  writer.begin({ file: display, encoding: job.encoding ?? 'utf8', bytes: size, skipInvalid: opts.skipInvalid });
   const errors: ImportError[] = [];
   const problems: Problem[] = [];
   let rejected = 0;
   let extraColumns: string[] = [];
   let phoneColumns: number[] = [];
+  let delimiterSeen = job.delimiter ?? ',';
   let end: Extract<ProducerMessage, { t: 'end' }> | null = null;
   let failure: QaError | Error | null = null;
 
@@ -157,6 +178,7 @@ async function runImport(
     if (failure) return;
     switch (m.t) {
       case 'header':
+        delimiterSeen = m.delimiter;
         extraColumns = m.extras;
         phoneColumns = m.phoneColumns;
         break;
@@ -172,7 +194,7 @@ async function runImport(
             problems.push(p);
           }
           if (opts.skipInvalid) {
-            const raw = r.text ?? (r.fields ? toCsvLine(r.fields, job.delimiter) : null);
+            const raw = r.text ?? (r.fields ? toCsvLine(r.fields, delimiterSeen) : null);
             writer.reject(r.line, raw, r.problems.map((p) => `${p.column}: ${problemMessage(p, 'en')}`).join('; '));
           }
           if (opts.onReject) {
@@ -183,7 +205,7 @@ async function runImport(
               shown = shown.map((v, c) => (isPhone.has(c) ? (v ? (maskPhone(v) ?? '') : v) : maskPhonesInText(v)));
             }
             const text = opts.unmask ? r.text : maskPhonesInText(r.text);
-            opts.onReject({ line: r.line, problems: shownProblems, raw: shown ? toCsvLine(shown, job.delimiter) : (text ?? null) }, display);
+            opts.onReject({ line: r.line, problems: shownProblems, raw: shown ? toCsvLine(shown, delimiterSeen) : (text ?? null) }, display);
           }
         }
         if (errors.length === 0 || opts.skipInvalid) writer.writeRows(m.values, m.lines, m.ranks);
@@ -294,7 +316,7 @@ async function runImport(
     rejected,
     errors,
     problems,
-    encoding: job.encoding.name,
+    encoding: done.encoding,
     extra_columns: extraColumns,
   };
   if (errors.length > 0 && !opts.skipInvalid) {

@@ -9,7 +9,8 @@ import type { Kind } from '../core/kinds.js';
 import { rankOf } from '../core/rank.js';
 import { Zone } from '../core/time.js';
 import { QaError } from '../errors.js';
-import { readCsv, type Encoding } from './csv.js';
+import { readCsv } from './csv.js';
+import type { EncodingName } from './decode.js';
 import { IdSet, mapHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
 import { Bad } from './values.js';
 
@@ -17,8 +18,12 @@ export interface ProduceJob {
   kind: Kind;
   file: string;
   display: string;
-  encoding: Encoding;
-  delimiter: string;
+  /** Forced (`--encoding`), or null: decided by decode.ts. */
+  encoding: EncodingName | null;
+  /** Given (`--delimiter`), or null: `,`, a tab-only header's tab, or an Excel `sep=` line. */
+  delimiter: string | null;
+  /** `--max-record-bytes`. */
+  maxRecordBytes: number;
   timezone: string;
   aliases: Record<string, string[]>;
   /** Keep the text of rejected rows (only needed with --skip-invalid). */
@@ -54,10 +59,10 @@ export interface RejectedRow {
 }
 
 export type ProducerMessage =
-  | { t: 'header'; found: string[]; extras: string[]; phoneColumns: number[] }
+  | { t: 'header'; found: string[]; extras: string[]; phoneColumns: number[]; delimiter: string }
   | { t: 'rows'; values: Cell[]; lines: number[]; ranks: Float64Array | null; rejected: RejectedRow[] }
   | { t: 'progress'; bytes: number }
-  | { t: 'end'; sha256: string; bytes: number; rows: number }
+  | { t: 'end'; sha256: string; bytes: number; rows: number; encoding: EncodingName; delimiter: string; sepLine: boolean }
   | { t: 'error'; message: string; where?: string; hint?: string }
   | { t: 'crash'; message: string; stack?: string };
 
@@ -74,6 +79,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   let conv: RowConverter | null = null;
   const ids = new IdSet(job.expectedRows);
   let rows = 0;
+  let delimiter = ',';
   let sawProblem = false;
   let values: Cell[] = [];
   let lines: number[] = [];
@@ -97,6 +103,10 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
       display: job.display,
       encoding: job.encoding,
       delimiter: job.delimiter,
+      maxRecordBytes: job.maxRecordBytes,
+      onDelimiter: (d) => {
+        delimiter = d;
+      },
       room: () => {
         flush();
         return io.room?.();
@@ -123,6 +133,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
           conv = new RowConverter(map, zone);
           io.emit({
             t: 'header',
+            delimiter,
             found: map.found,
             extras: map.extras.map((x) => x.name),
             phoneColumns: map.schema.fields.flatMap((fd, i) => (fd.personal && map!.columnOf[i] !== -1 ? [map!.columnOf[i]!] : [])),
@@ -168,7 +179,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
       });
     }
     flush();
-    io.emit({ t: 'end', sha256: res.sha256, bytes: res.bytes, rows });
+    io.emit({ t: 'end', sha256: res.sha256, bytes: res.bytes, rows, encoding: res.encoding, delimiter: res.delimiter, sepLine: res.sepLine });
   } catch (e) {
     if (e instanceof QaError) {
       io.emit({ t: 'error', message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) });

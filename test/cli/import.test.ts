@@ -89,7 +89,7 @@ describe('qa import (CLI)', () => {
 describe('qa import: bad input (exit 1, file:line: column: problem, database unchanged)', () => {
   const cases: [string, string, string][] = [
     ['records', 'empty.csv', 'qa: error: the file is empty (0 bytes): no header row (BROKEN/empty.csv)\nhint: an export with no rows still needs its header line\n'],
-    ['records', 'binary.csv', 'qa: error: this is not a CSV text file (it contains NUL bytes) (BROKEN/binary.csv)\nhint: export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported\n'],
+    ['records', 'binary.csv', 'qa: error: this is not a CSV text file (it contains NUL bytes) (BROKEN/binary.csv line 2, byte 61)\nhint: export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported. Excel "Unicode Text" without a byte-order mark: pass --encoding utf16le\n'],
     ['records', 'missing-column.csv', 'qa: error: missing required column record_type (记录类型, 服务类型); found: record_id, occurred_at, department (BROKEN/missing-column.csv line 1)\nhint: is this a records export? Map other header names with columns.records.<column> in qa.config.json\n'],
     ['records', 'unterminated-quote.csv', 'qa: error: a quoted field is never closed (BROKEN/unterminated-quote.csv line 3)\nhint: a field that starts with " must end with "; write a quote inside a quoted field as ""\n'],
     ['records', 'impossible-date.csv', 'BROKEN/impossible-date.csv:3: occurred_at: "2026-02-30 10:00" is not a real date\nBROKEN/impossible-date.csv:3: first_response_at: "2026-02-30 10:00" is not a real date\nqa: error: 1 invalid row; nothing was imported (BROKEN/impossible-date.csv)\nhint: fix them and import again, or pass --skip-invalid to import the valid rows and keep the rejected ones\n'],

@@ -170,7 +170,7 @@ describe('import: bad input never half-writes', () => {
     const d = db();
     await expect(importFile(d, opts('records', path.join(BROKEN, 'gbk-forced-utf8.csv'), { encoding: 'utf8' }))).rejects.toMatchObject({
       message: expect.stringMatching(/not valid UTF-8/),
-      where: `${path.join(BROKEN, 'gbk-forced-utf8.csv')} line 1`,
+      where: `${path.join(BROKEN, 'gbk-forced-utf8.csv')} line 1, byte 0`,
       hint: expect.stringMatching(/--encoding gb18030/),
     });
   });

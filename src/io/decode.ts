@@ -1,0 +1,518 @@
+/**
+ * Bytes → text for every CSV qa reads (SPEC §2 "Decoding"), in one place.
+ *
+ * - Encoding: a byte-order mark decides (UTF-8, UTF-16LE/BE, GB18030);
+ *   without one, the first line holding a non-ASCII byte does: valid UTF-8
+ *   there means UTF-8, anything else GB18030 (GBK and GB2312 are subsets).
+ *   `--encoding` forces one.
+ * - Never substitutes: every decoder is strict (`fatal`). A byte sequence
+ *   invalid in the file's encoding, a NUL byte, or a U+FFFD already in the
+ *   text stops the read with a {@link DecodeError} carrying the byte offset;
+ *   {@link explainDecodeError} then reads the file once more, line by line,
+ *   to say which lines look like which encoding (a file that mixes UTF-8
+ *   lines with GBK lines is refused as such, naming lines of each).
+ * - Line ends: CRLF, LF and a bare CR (classic Mac Excel), mixed in one file,
+ *   all become LF, so the tokenizer and every line number downstream count
+ *   them alike. A CR at the end of one chunk waits for the next.
+ * - Invisible characters (U+200B–U+200D, U+2060, U+FEFF) are removed from
+ *   the text: in a header they hide a column name, in an id they make two
+ *   ids that print the same.
+ *
+ * Offsets are 0-based byte offsets into the file (BOM included); lines are
+ * 1-based and counted like the tokenizer counts them.
+ */
+import fs from 'node:fs';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { UsageError } from '../errors.js';
+
+export type EncodingName = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
+
+export const ENCODINGS: readonly EncodingName[] = ['utf8', 'gb18030', 'utf16le', 'utf16be'];
+
+/** Human names, for messages. */
+export const ENCODING_LABEL: Record<EncodingName, string> = {
+  utf8: 'UTF-8',
+  gb18030: 'GBK/GB18030',
+  utf16le: 'UTF-16LE',
+  utf16be: 'UTF-16BE',
+};
+
+/** `--encoding` value → canonical name, or a usage error naming the choices. */
+export function normalizeEncoding(value: string): EncodingName {
+  const v = value.trim().toLowerCase().replace(/_/g, '-');
+  if (v === 'utf8' || v === 'utf-8' || v === 'utf-8-bom' || v === 'utf8bom' || v === 'utf-8-sig') return 'utf8';
+  // GBK and GB2312 are subsets of GB18030: decoding with the superset is always right.
+  if (v === 'gbk' || v === 'gb2312' || v === 'gb18030' || v === 'cp936' || v === 'ansi') return 'gb18030';
+  if (v === 'utf16le' || v === 'utf-16le' || v === 'utf16' || v === 'utf-16' || v === 'unicode' || v === 'ucs-2') return 'utf16le';
+  if (v === 'utf16be' || v === 'utf-16be') return 'utf16be';
+  throw new UsageError(`unknown encoding "${value}"`, { hint: 'use --encoding utf8, gb18030, utf16le or utf16be' });
+}
+
+const BOMS: { enc: EncodingName; bytes: number[] }[] = [
+  { enc: 'utf8', bytes: [0xef, 0xbb, 0xbf] },
+  { enc: 'gb18030', bytes: [0x84, 0x31, 0x95, 0x33] },
+  { enc: 'utf16le', bytes: [0xff, 0xfe] },
+  { enc: 'utf16be', bytes: [0xfe, 0xff] },
+];
+
+/** The byte-order mark at the start of `head`, if any. */
+export function bomOf(head: Uint8Array): { enc: EncodingName; length: number } | null {
+  for (const b of BOMS) {
+    if (head.length >= b.bytes.length && b.bytes.every((x, i) => head[i] === x)) return { enc: b.enc, length: b.bytes.length };
+  }
+  return null;
+}
+
+export type DecodeProblem = 'invalid' | 'nul' | 'replacement' | 'mixed';
+
+/** Why the bytes cannot be read as text, and where (byte offset into the file). */
+export class DecodeError extends Error {
+  constructor(
+    readonly problem: DecodeProblem,
+    readonly encoding: EncodingName,
+    /** Byte offset of the offending byte, or of the chunk holding it when unknown (-1: unknown). */
+    readonly offset: number,
+  ) {
+    super(`${problem} (${encoding}, byte ${offset})`);
+  }
+}
+
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+const INVISIBLE_TEST = /[\u200B-\u200D\u2060\uFEFF]/;
+
+/** Cut a buffer before a trailing incomplete UTF-8 sequence; returns the length to keep. */
+export function completeUtf8Prefix(buf: Uint8Array): number {
+  const n = buf.length;
+  for (let back = 1; back <= 3 && back <= n; back++) {
+    const b = buf[n - back]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead
+    if (b < 0x80) return n;
+    const len = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return len > back ? n - back : n;
+  }
+  return n;
+}
+
+/** Offset of the first byte that breaks UTF-8 in `buf` (whole buffer assumed complete), or -1. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  let i = 0;
+  const n = buf.length;
+  while (i < n) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min = 0x80;
+    let max = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) min = 0xa0;
+      if (b === 0xed) max = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) min = 0x90;
+      if (b === 0xf4) max = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || c < min || c > max) return i;
+      min = 0x80;
+      max = 0xbf;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** True when `bytes` decode as GB18030 without an invalid sequence. */
+export function isGb18030(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('gb18030', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A streaming, strict decoder. `push` each chunk of the file in order, then
+ * `end`; each returns the text decoded so far with line ends as LF and
+ * invisible characters removed. Throws {@link DecodeError}.
+ */
+export class StrictDecoder {
+  /** The file's encoding: forced, from the BOM, or detected (null while every byte so far is ASCII). */
+  encoding: EncodingName | null;
+  /** How it was decided. */
+  how: 'forced' | 'bom' | 'detected' | 'ascii' = 'ascii';
+  /** Bytes of BOM skipped. */
+  bom = 0;
+  private offset = 0; // bytes of the file handed in so far
+  private started = false;
+  private carry: Buffer = Buffer.alloc(0);
+  private carryAt = 0; // file offset of carry[0]
+  private pendingCR = false;
+  private textDecoder: InstanceType<typeof TextDecoder> | null = null;
+  /** GB18030 (detected): bytes of the current, unfinished line, for the per-line UTF-8 check. */
+  private lineCarry: Buffer = Buffer.alloc(0);
+
+  constructor(forced: EncodingName | null = null) {
+    this.encoding = forced;
+    if (forced) this.how = 'forced';
+  }
+
+  push(chunk: Buffer): string {
+    let data = chunk;
+    let at = this.offset;
+    this.offset += chunk.length;
+    if (!this.started) {
+      this.started = true;
+      const bom = bomOf(data);
+      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
+        if (this.encoding === null) {
+          this.encoding = bom.enc;
+          this.how = 'bom';
+        }
+        this.bom = bom.length;
+        data = data.subarray(bom.length);
+        at += bom.length;
+      }
+    }
+    return this.decode(data, at, false);
+  }
+
+  end(): string {
+    return this.decode(Buffer.alloc(0), this.offset, true);
+  }
+
+  private decode(chunk: Buffer, at: number, final: boolean): string {
+    let data = chunk;
+    if (this.carry.length > 0) {
+      data = chunk.length > 0 ? Buffer.concat([this.carry, chunk]) : this.carry;
+      at = this.carryAt;
+      this.carry = Buffer.alloc(0);
+    }
+    let text: string;
+    const enc = this.encoding;
+    if (enc === 'utf16le' || enc === 'utf16be') {
+      text = this.decodeUtf16(data, at, final);
+    } else {
+      const nul = data.indexOf(0);
+      if (nul !== -1) throw new DecodeError('nul', enc ?? 'utf8', at + nul);
+      if (enc === null) {
+        if (isAscii(data)) text = data.toString('latin1');
+        else {
+          this.encoding = this.decide(data, final);
+          this.how = 'detected';
+          return this.decode(data, at, final);
+        }
+      } else if (enc === 'utf8') {
+        const cut = final ? data.length : completeUtf8Prefix(data);
+        const part = data.subarray(0, cut);
+        if (!isUtf8(part)) {
+          const bad = firstInvalidUtf8(part);
+          throw new DecodeError('invalid', 'utf8', at + (bad === -1 ? 0 : bad));
+        }
+        if (cut < data.length) {
+          this.carry = Buffer.from(data.subarray(cut));
+          this.carryAt = at + cut;
+        }
+        text = part.toString('utf8');
+      } else {
+        text = this.decodeGb(data, at, final);
+      }
+    }
+    return this.finish(text, at, final);
+  }
+
+  /** The first line holding a non-ASCII byte decides: valid UTF-8 there → UTF-8, else GB18030. */
+  private decide(data: Buffer, final: boolean): EncodingName {
+    let first = 0;
+    while (data[first]! < 0x80) first++;
+    let start = first;
+    while (start > 0 && data[start - 1] !== 10 && data[start - 1] !== 13) start--;
+    let end = first;
+    while (end < data.length && data[end] !== 10 && data[end] !== 13) end++;
+    let line = data.subarray(start, end);
+    if (end === data.length && !final) line = line.subarray(0, completeUtf8Prefix(line));
+    if (isUtf8(line)) return 'utf8';
+    // Valid in neither: read it as UTF-8 (today's default), whose strict
+    // decoder then names the exact byte.
+    return isGb18030(line) ? 'gb18030' : 'utf8';
+  }
+
+  private decodeGb(data: Buffer, at: number, final: boolean): string {
+    this.textDecoder ??= new TextDecoder('gb18030', { fatal: true });
+    let text: string;
+    try {
+      text = this.textDecoder.decode(data, { stream: !final });
+    } catch {
+      throw new DecodeError('invalid', 'gb18030', -1);
+    }
+    if (this.how === 'detected') this.checkGbLines(data, at, final);
+    return text;
+  }
+
+  /**
+   * Detected GB18030: a line that is valid UTF-8 with non-ASCII text is a
+   * UTF-8 line pasted into a GBK file (it would decode as mojibake).
+   */
+  private checkGbLines(data: Buffer, at: number, final: boolean): void {
+    let buf = data;
+    let base = at;
+    if (this.lineCarry.length > 0) {
+      buf = Buffer.concat([this.lineCarry, data]);
+      base = at - this.lineCarry.length;
+      this.lineCarry = Buffer.alloc(0);
+    }
+    let start = 0;
+    const n = buf.length;
+    for (let i = 0; i <= n; i++) {
+      const b = i < n ? buf[i]! : -1;
+      if (b !== 10 && b !== 13 && i < n) continue;
+      if (i === n && !final) {
+        this.lineCarry = Buffer.from(buf.subarray(start));
+        break;
+      }
+      const line = buf.subarray(start, i);
+      if (!isAscii(line) && isUtf8(line)) throw new DecodeError('mixed', 'gb18030', base + start);
+      start = i + 1;
+    }
+  }
+
+  private decodeUtf16(data: Buffer, at: number, final: boolean): string {
+    this.textDecoder ??= new TextDecoder(this.encoding === 'utf16le' ? 'utf-16le' : 'utf-16be', { fatal: true, ignoreBOM: true });
+    let text: string;
+    try {
+      text = this.textDecoder.decode(data, { stream: !final });
+    } catch {
+      throw new DecodeError('invalid', this.encoding!, -1);
+    }
+    const nul = text.indexOf('\0');
+    if (nul !== -1) throw new DecodeError('nul', this.encoding!, -1);
+    return text;
+  }
+
+  /** Line ends → LF, invisible characters out, U+FFFD refused. */
+  private finish(text: string, at: number, final: boolean): string {
+    if (this.pendingCR) {
+      text = '\r' + text;
+      this.pendingCR = false;
+    }
+    if (text.indexOf('\uFFFD') !== -1) throw new DecodeError('replacement', this.encoding ?? 'utf8', at);
+    if (text.indexOf('\r') !== -1) {
+      if (!final && text.charCodeAt(text.length - 1) === 13) {
+        this.pendingCR = true;
+        text = text.slice(0, -1);
+      }
+      text = text.replace(/\r\n?/g, '\n');
+    }
+    if (INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+    return text;
+  }
+}
+
+/** What one physical line of the file looks like. */
+export type LineLook = 'ascii' | 'utf8' | 'gb18030' | 'invalid';
+
+export interface DecodeExplanation {
+  /** One line for `qa: error: …`. */
+  message: string;
+  /** The line and byte it happened at. */
+  line: number;
+  offset: number;
+  hint: string;
+}
+
+/**
+ * Read the file again, line by line, to explain a {@link DecodeError}: the
+ * line and byte offset of the problem, and — for UTF-8/GB18030 files —
+ * which lines look like which encoding. Only runs after a failure.
+ */
+export function explainDecodeError(file: string, err: DecodeError, forced: boolean): DecodeExplanation {
+  const bytes = fs.readFileSync(file);
+  const enc = err.encoding;
+  if (enc === 'utf16le' || enc === 'utf16be') return explainUtf16(bytes, err);
+  const bom = bomOf(bytes);
+  const skip = bom && bom.enc === enc ? bom.length : 0;
+  const looks: Record<LineLook, number[]> = { ascii: [], utf8: [], gb18030: [], invalid: [] };
+  let firstBad: { line: number; offset: number; byte: number } | null = null;
+  let nulAt: { line: number; offset: number } | null = null;
+  let fffdAt: { line: number; offset: number } | null = null;
+  let line = 1;
+  let start = skip;
+  const n = bytes.length;
+  for (let i = skip; i <= n; i++) {
+    const b = i < n ? bytes[i]! : 10;
+    if (b !== 10 && b !== 13) continue;
+    const part = bytes.subarray(start, i);
+    if (part.length > 0) {
+      const nul = part.indexOf(0);
+      if (nul !== -1 && !nulAt) nulAt = { line, offset: start + nul };
+      let look: LineLook;
+      if (isAscii(part)) look = 'ascii';
+      else if (isUtf8(part)) look = 'utf8';
+      else if (isGb18030(part)) look = 'gb18030';
+      else look = 'invalid';
+      looks[look].push(line);
+      if (!firstBad && look !== 'ascii' && ((enc === 'utf8' && look !== 'utf8') || (enc === 'gb18030' && look === 'invalid'))) {
+        const off = enc === 'utf8' ? firstInvalidUtf8(part) : firstInvalidGb(part);
+        firstBad = { line, offset: start + Math.max(0, off), byte: part[Math.max(0, off)]! };
+      }
+      if (!fffdAt && look === 'utf8' && enc === 'utf8') {
+        const f = part.indexOf(Buffer.from([0xef, 0xbf, 0xbd]));
+        if (f !== -1) fffdAt = { line, offset: start + f };
+      }
+    }
+    if (i < n && b === 13 && bytes[i + 1] === 10) i++;
+    line++;
+    start = i + 1;
+  }
+  const list = (ls: number[]): string => {
+    const shown = ls.slice(0, 5).join(', ');
+    return ls.length > 5 ? `${shown} … (${ls.length} lines)` : shown;
+  };
+  const label = ENCODING_LABEL[enc];
+  const lines = (ls: number[]): string => `line${ls.length > 1 ? 's' : ''} ${list(ls)}`;
+
+  if (err.problem === 'nul') {
+    const at = nulAt ?? { line: 1, offset: Math.max(0, err.offset) };
+    return {
+      message: 'this is not a CSV text file (it contains NUL bytes)',
+      line: at.line,
+      offset: at.offset,
+      hint: 'export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported. Excel "Unicode Text" without a byte-order mark: pass --encoding utf16le',
+    };
+  }
+  if (err.problem === 'replacement') {
+    const at = fffdAt ?? { line: 1, offset: Math.max(0, err.offset) };
+    return {
+      message: 'the text holds U+FFFD (�), the mark a program leaves where it could not decode a character: this export was already damaged before qa read it',
+      line: at.line,
+      offset: at.offset,
+      hint: 'export the file again from the source system (as CSV UTF-8), or correct the damaged value',
+    };
+  }
+  const mixed = looks.utf8.length > 0 && looks.gb18030.length > 0 && !forced;
+  if (mixed || err.problem === 'mixed') {
+    const other = enc === 'utf8' ? looks.gb18030 : looks.utf8;
+    const first = other[0] ?? firstBad?.line ?? 1;
+    const offset = firstBad && firstBad.line === first ? firstBad.offset : lineOffset(bytes, skip, first);
+    return {
+      message: `the file mixes encodings: ${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8, ${lines(looks.gb18030)} like GBK/GB18030${looks.invalid.length ? `; ${lines(looks.invalid)} like neither` : ''}`,
+      line: first,
+      offset,
+      hint: 'save the whole file in one encoding (Excel: Save As → "CSV UTF-8"), or retype the pasted rows; if every line is GBK, pass --encoding gb18030',
+    };
+  }
+  const bad = firstBad ?? { line: 1, offset: Math.max(0, err.offset), byte: bytes[Math.max(0, err.offset)] ?? 0 };
+  const seen = [
+    looks.utf8.length ? `${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8` : '',
+    looks.gb18030.length ? `${lines(looks.gb18030)} like GBK/GB18030` : '',
+    looks.invalid.length ? `${lines(looks.invalid)} like neither UTF-8 nor GBK/GB18030` : '',
+  ].filter(Boolean);
+  return {
+    message: `the file is not valid ${label}: byte 0x${bad.byte.toString(16).padStart(2, '0').toUpperCase()} at byte ${bad.offset} cannot be decoded${seen.length ? ` (${seen.join('; ')})` : ''}`,
+    line: bad.line,
+    offset: bad.offset,
+    hint:
+      enc === 'utf8'
+        ? 'the file is damaged or was edited in two programs: export it again; if it is GBK throughout, pass --encoding gb18030'
+        : 'the file is damaged or is not GBK: export it again, or pass --encoding utf8 if it is UTF-8',
+  };
+}
+
+/** Offset of the first byte of line `target` (1-based, CR/LF/CRLF line ends). */
+function lineOffset(bytes: Uint8Array, from: number, target: number): number {
+  let line = 1;
+  for (let i = from; i < bytes.length; i++) {
+    if (line === target) return i;
+    const b = bytes[i]!;
+    if (b === 13 && bytes[i + 1] === 10) i++;
+    if (b === 10 || b === 13) line++;
+  }
+  return bytes.length;
+}
+
+/** Offset of the first invalid GB18030 sequence in one line (a prefix search: lines are short). */
+function firstInvalidGb(part: Uint8Array): number {
+  let lo = 0;
+  let hi = part.length;
+  // The longest valid prefix (binary search on prefix validity, allowing a cut mid-character).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    let ok: boolean;
+    try {
+      new TextDecoder('gb18030', { fatal: true }).decode(part.subarray(0, mid), { stream: true });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (ok) lo = mid;
+    else hi = mid - 1;
+  }
+  // Step back to the start of the character that failed.
+  let at = lo;
+  while (at > 0 && part[at - 1]! >= 0x80) {
+    try {
+      new TextDecoder('gb18030', { fatal: true }).decode(part.subarray(0, at));
+      break;
+    } catch {
+      at--;
+    }
+  }
+  return at;
+}
+
+function explainUtf16(bytes: Buffer, err: DecodeError): DecodeExplanation {
+  const le = err.encoding === 'utf16le';
+  const bom = bomOf(bytes);
+  let i = bom && bom.enc === err.encoding ? 2 : 0;
+  let line = 1;
+  const unit = (k: number): number => (le ? bytes[k]! | (bytes[k + 1]! << 8) : (bytes[k]! << 8) | bytes[k + 1]!);
+  for (; i + 1 < bytes.length; i += 2) {
+    const u = unit(i);
+    if (u === 0) {
+      return {
+        message: `this is not a CSV text file (it contains a NUL character at byte ${i})`,
+        line,
+        offset: i,
+        hint: `check that the file is ${ENCODING_LABEL[err.encoding]} text; pass --encoding if it is another encoding`,
+      };
+    }
+    if (u >= 0xd800 && u <= 0xdbff) {
+      const next = i + 3 < bytes.length ? unit(i + 2) : -1;
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i += 2;
+        continue;
+      }
+      break;
+    }
+    if (u >= 0xdc00 && u <= 0xdfff) break;
+    if (u === 13 && i + 3 < bytes.length && unit(i + 2) === 10) {
+      i += 2;
+      line++;
+      continue;
+    }
+    if (u === 10 || u === 13) line++;
+    if (u === 0xfffd && err.problem === 'replacement') {
+      return {
+        message: 'the text holds U+FFFD (�), the mark a program leaves where it could not decode a character: this export was already damaged before qa read it',
+        line,
+        offset: i,
+        hint: 'export the file again from the source system, or correct the damaged value',
+      };
+    }
+  }
+  const odd = i + 1 >= bytes.length && bytes.length % 2 === 1;
+  return {
+    message: odd
+      ? `the file is not valid ${ENCODING_LABEL[err.encoding]}: it ends in half a character (an odd number of bytes)`
+      : `the file is not valid ${ENCODING_LABEL[err.encoding]}: an unpaired surrogate at byte ${i} cannot be decoded`,
+    line,
+    offset: Math.min(i, bytes.length),
+    hint: 'the file is damaged: export it again',
+  };
+}
