@@ -126,6 +126,49 @@ export function buildProgram(): Command {
       }),
     );
 
+  program
+    .command('history')
+    .description('every version of an imported row: what each import brought, changed or emptied')
+    .argument('<id>', 'a record, call, complaint or survey id')
+    .addOption(new Option('--kind <kind>', 'only this kind (ids are unique per kind)').choices(['records', 'calls', 'complaints', 'surveys']))
+    .addHelpText(
+      'after',
+      examples([
+        'qa history SR-202610-00042',
+        'qa history C-1001 --kind calls --json',
+        '',
+        'Each re-import that changes a row keeps the version it replaced, with the import',
+        'that brought it; phones are masked unless --unmask (which is audit-logged).',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runHistory } = await import('./commands/history.js');
+        return (ctx, cmd) => runHistory(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+
+  const db = program.command('db').description('the database itself: check it');
+  db.command('check')
+    .description("run SQLite's integrity check and qa's own invariants (exit 1 if anything is wrong)")
+    .addHelpText(
+      'after',
+      examples([
+        'qa db check',
+        'qa db check --json',
+        '',
+        'Checks: SQLite integrity, schema version, every import finished and its counts',
+        'adding up, no U+FFFD in imported text, drawn items and findings pointing at real',
+        'rows, rectification states matching their history, audit-log details readable.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runDbCheck } = await import('./commands/db.js');
+        return (ctx) => runDbCheck(ctx);
+      }),
+    );
+
   const sample = program
     .command('sample')
     .description("draw today's audit sample: top up last month-to-date to 20 % per record type, draw 50 calls per complete week")

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isKind, KINDS, type Kind } from '../core/kinds.js';
 import type { Context } from '../context.js';
-import { openDb, resolveDbPath } from '../db/open.js';
+import { assertIntact, openDb, resolveDbPath } from '../db/open.js';
 import { logUnmask } from '../db/audit.js';
 import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
@@ -65,7 +65,14 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   }
   const rejectsPath = opts.rejects !== undefined ? checkRejectsPath(opts.rejects, ctx.cwd) : null;
   const { config } = ctx.config();
-  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
+  const dbPath = resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd);
+  const db = openDb(dbPath);
+  try {
+    assertIntact(db, dbPath);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const { stdout, stderr } = ctx.streams;
   const chalk = makeChalk(ctx.env, stdout.isTTY);
   const progress = new Progress(stderr, !!stderr.isTTY && !ctx.json);

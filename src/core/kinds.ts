@@ -13,7 +13,8 @@ export type FieldType =
   | 'bool' // 1 / 0
   | 'duration' // whole seconds >= 0
   | 'score' // 1–5
-  | 'record_type'; // one of RECORD_TYPES
+  | 'record_type' // one of RECORD_TYPES
+  | 'phone'; // text; full-width digits normalised, numbers Excel made of it refused (io/values.ts parsePhone)
 
 export interface FieldDef {
   name: string;
@@ -75,7 +76,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('department', 'text', false, ['部门']),
       f('staff_id', 'text', false, ['员工编号', '服务人员']),
       f('customer_id', 'text', false, ['客户编号']),
-      f('customer_phone', 'text', false, PHONE_ALIASES, true),
+      f('customer_phone', 'phone', false, PHONE_ALIASES, true),
       f('channel', 'text', false, ['渠道']),
       f('remote', 'bool', false, ['偏远地区']),
       f('first_response_at', 'timestamp', false, ['首次响应时间']),
@@ -101,7 +102,7 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('duration_seconds', 'duration', true, ['时长', '通话时长']),
       f('direction', 'text', false, ['呼叫方向']),
       f('queue', 'text', false, ['队列']),
-      f('customer_phone', 'text', false, PHONE_ALIASES, true),
+      f('customer_phone', 'phone', false, PHONE_ALIASES, true),
       f('recording_ref', 'text', false, ['录音文件', '录音地址']),
     ],
   },

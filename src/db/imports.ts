@@ -39,6 +39,17 @@ export interface ImportRow {
   user: string | null;
 }
 
+/** Values an import would empty, for the refusal message (SPEC §2). */
+export interface ClearedValues {
+  rows: number;
+  values: number;
+  columns: { column: string; count: number }[];
+  /** The first rows (by line in this file) and the columns emptied in each. */
+  first: { id: string; line: number; columns: string[]; import_id: number }[];
+  /** The imports whose values would be emptied, most rows first. */
+  filledBy: { id: number; file: string; finished_at: number | null; rows: number }[];
+}
+
 /** Rows per multi-row INSERT: one statement step per 50 rows halves the binding overhead. */
 const ROWS_PER_STATEMENT = 50;
 
@@ -136,6 +147,46 @@ export class ImportWriter {
       this.changes += (take === ROWS_PER_STATEMENT ? st.run(args) : st.run(args.slice(0, take * perRow))).changes;
     }
     this.written += n;
+  }
+
+  /**
+   * What this import (still uncommitted) would empty: values an earlier
+   * import had filled that this one leaves blank (SPEC §2, `--allow-clear`).
+   * Null when it empties nothing.
+   */
+  cleared(sampleSize = 5): ClearedValues | null {
+    const schema = KIND_SCHEMAS[this.kind];
+    const total = this.db
+      .prepare(
+        `SELECT count(*) AS rows, coalesce(sum(length(cleared) - length(replace(cleared, ',', '')) + 1), 0) AS vals
+         FROM row_versions WHERE replaced_by = ? AND cleared IS NOT NULL`,
+      )
+      .get(this.importId) as { rows: number; vals: number };
+    if (total.rows === 0) return null;
+    const byColumn = new Map<string, number>();
+    for (const c of this.db.prepare(`SELECT cleared FROM row_versions WHERE replaced_by = ? AND cleared IS NOT NULL`).pluck().iterate(this.importId) as Iterable<string>) {
+      for (const col of c.split(',')) byColumn.set(col, (byColumn.get(col) ?? 0) + 1);
+    }
+    const first = this.db
+      .prepare(
+        `SELECT v.row_id AS id, v.cleared AS columns, t.line AS line, v.import_id AS import_id
+         FROM row_versions v JOIN ${schema.table} t ON t.${schema.idField} = v.row_id
+         WHERE v.replaced_by = ? AND v.cleared IS NOT NULL ORDER BY t.line LIMIT ?`,
+      )
+      .all(this.importId, sampleSize) as { id: string; columns: string; line: number; import_id: number }[];
+    const fillers = this.db
+      .prepare(
+        `SELECT i.id, i.file, i.finished_at, count(*) AS rows FROM row_versions v JOIN imports i ON i.id = v.import_id
+         WHERE v.replaced_by = ? AND v.cleared IS NOT NULL GROUP BY i.id ORDER BY rows DESC, i.id`,
+      )
+      .all(this.importId) as { id: number; file: string; finished_at: number | null; rows: number }[];
+    return {
+      rows: total.rows,
+      values: total.vals,
+      columns: [...byColumn].sort((a, b) => b[1] - a[1]).map(([column, count]) => ({ column, count })),
+      first: first.map((f) => ({ id: f.id, line: f.line, columns: f.columns.split(','), import_id: f.import_id })),
+      filledBy: fillers,
+    };
   }
 
   reject(line: number, raw: string | null, reason: string): void {

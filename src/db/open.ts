@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { QaError } from '../errors.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { installVersionTriggers, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
 
@@ -21,6 +21,115 @@ export function resolveDbPath(flag: string | undefined, env: NodeJS.ProcessEnv =
 export interface OpenOptions {
   /** Open an existing database only; do not create one (read-only commands). */
   mustExist?: boolean;
+}
+
+const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
+
+const damaged = (file: string, what: string): QaError =>
+  new QaError(`the qa database is damaged: ${what}`, {
+    where: file,
+    hint: 'nothing was written to it. Restore it from a backup (qa db check tells what is wrong); keep the damaged file for investigation',
+  });
+
+/**
+ * Cheap checks of an existing file before SQLite writes anything to it
+ * (SPEC §2 "The database"): a file that is not SQLite is not a qa database;
+ * a SQLite file shorter than its own header says, or not a whole number of
+ * pages, is damaged (a truncated copy). Throws QaError (exit 1).
+ */
+export function checkDbFile(file: string): void {
+  let head: Buffer;
+  let size: number;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      size = fs.fstatSync(fd).size;
+      head = Buffer.alloc(100);
+      head = head.subarray(0, fs.readSync(fd, head, 0, 100, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new QaError(code === 'EACCES' ? 'permission denied: qa may not read the database' : `cannot read the database (${code ?? (e as Error).message})`, { where: file });
+  }
+  if (size === 0) return; // a new database
+  if (head.length < 16 || !head.subarray(0, 16).equals(SQLITE_MAGIC)) {
+    if (head.length >= 16 || size >= 16 || !SQLITE_MAGIC.subarray(0, head.length).equals(head)) {
+      throw new QaError('this file is not a qa database (not an SQLite file)', { where: file, hint: 'pass --db PATH to a qa database, or to a new file name' });
+    }
+  }
+  if (head.length < 100) throw damaged(file, `the file is cut short (${size} bytes, shorter than its 100-byte header)`);
+  const raw = head.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damaged(file, 'its header is unreadable (page size)');
+  const pages = head.readUInt32BE(28);
+  const headerValid = head.readUInt32BE(24) === head.readUInt32BE(92);
+  if (size % pageSize !== 0) throw damaged(file, `the file is cut short (${size} bytes is not a whole number of ${pageSize}-byte pages)`);
+  if (headerValid && pages > 0 && size < pages * pageSize) {
+    throw damaged(file, `the file is cut short (${size} bytes; its header says ${pages * pageSize})`);
+  }
+}
+
+/** True when `db` holds tables but none of qa's (another application's database). */
+function isForeign(db: Db): boolean {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const objects = db.prepare("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").pluck().get() as number;
+  const hasMeta = !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
+  return objects > 0 && (version === 0 || !hasMeta);
+}
+
+/** SQLite's "this is damaged" codes, as a QaError; other errors unchanged. */
+export function asDamaged(e: unknown, file: string): unknown {
+  const code = (e as { code?: string }).code;
+  if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_INDEX' || code === 'SQLITE_CORRUPT_VTAB' || code === 'SQLITE_NOTADB') {
+    return damaged(file, (e as Error).message);
+  }
+  return e;
+}
+
+/** Databases up to this size get a full `quick_check` before an import writes (~0.7 s per 200 MB). */
+export const PRECHECK_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Before a bulk write (an import): SQLite's `quick_check` over every page of
+ * a database up to {@link PRECHECK_MAX_BYTES}, so a damaged database is
+ * refused before anything is written to it. Larger databases rely on
+ * SQLite's own checks of the pages a write touches (SQLITE_CORRUPT is
+ * reported as damaged and the transaction rolled back) and on `qa db check`.
+ * Throws QaError (exit 1).
+ */
+export function assertIntact(db: Db, file: string): void {
+  let size = 0;
+  try {
+    size = fs.statSync(file).size + (fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
+  } catch {
+    return;
+  }
+  if (size > PRECHECK_MAX_BYTES) return;
+  let rows: string[];
+  try {
+    rows = db.prepare('PRAGMA quick_check(5)').pluck().all() as string[];
+  } catch (e) {
+    throw asDamaged(e, file);
+  }
+  if (rows.length !== 1 || rows[0] !== 'ok') throw damaged(file, rows.slice(0, 2).join('; '));
+}
+
+/**
+ * Open a database read-only for `qa db check`: nothing is migrated, created
+ * or switched to WAL; a damaged file still opens so that the check can say
+ * what is wrong.
+ */
+export function openDbForCheck(file: string): Db {
+  if (!fs.existsSync(file)) throw new QaError('no database here', { where: file, hint: 'pass --db PATH' });
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('query_only = ON');
+    return db;
+  } catch (e) {
+    throw new QaError(`cannot open the database: ${(e as Error).message}`, { where: file });
+  }
 }
 
 export function openDb(file: string, opts: OpenOptions = {}): Db {
@@ -41,6 +150,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
       }
     }
   }
+  checkDbFile(file);
   // QA_BUSY_TIMEOUT_MS: how long to wait for another qa's write lock (tests set it short).
   const env = Number(process.env.QA_BUSY_TIMEOUT_MS);
   const busy = Number.isInteger(env) && env >= 0 ? env : BUSY_TIMEOUT_MS;
@@ -52,6 +162,13 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
   }
   try {
     db.pragma(`busy_timeout = ${busy}`);
+    // Another application's SQLite file: refuse before anything (WAL, tables) touches it.
+    if (isForeign(db)) {
+      throw new QaError("this SQLite file belongs to another application: it has tables but none of qa's", {
+        where: file,
+        hint: 'qa left it untouched. Pass --db PATH to a qa database, or to a new file name',
+      });
+    }
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -61,9 +178,7 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.close();
     if (e instanceof QaError) throw e;
     const code = (e as { code?: string }).code;
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw new QaError('this file is not a qa database', { where: file, hint: 'pass --db PATH to a qa database, or to a new file name' });
-    }
+    if (code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) throw asDamaged(e, file);
     throw new QaError(`cannot open the database: ${(e as Error).message}`, { where: file });
   }
   return db;
@@ -83,6 +198,7 @@ export function migrate(db: Db, file = ''): void {
     });
   }
   if (current === SCHEMA_VERSION) return;
+  let ran = false;
   for (const m of MIGRATIONS) {
     // BEGIN IMMEDIATE and re-check: two processes may open a new database at once.
     db.exec('BEGIN IMMEDIATE');
@@ -93,6 +209,18 @@ export function migrate(db: Db, file = ''): void {
       }
       m.up(db);
       db.pragma(`user_version = ${m.version}`);
+      db.exec('COMMIT');
+      ran = true;
+    } catch (e) {
+      db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+  // A migration may have added input columns: version them too.
+  if (ran) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'row_versions'").get()) installVersionTriggers(db);
       db.exec('COMMIT');
     } catch (e) {
       db.exec('ROLLBACK');

@@ -345,6 +345,75 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'row versions: every import that changes a row keeps its previous version',
+    up: (db) => {
+      db.exec(`
+        -- SPEC §2 "Nothing is lost by a re-import": the version a later import
+        -- replaced, as JSON of its content columns, with the import that had
+        -- brought it and the one that replaced it; \`cleared\` names the columns
+        -- the replacement emptied (an older export imported after a newer one).
+        CREATE TABLE row_versions (
+          id          INTEGER PRIMARY KEY,
+          kind        TEXT NOT NULL,
+          row_id      TEXT NOT NULL,
+          import_id   INTEGER NOT NULL,
+          replaced_by INTEGER NOT NULL,
+          data        TEXT NOT NULL,
+          cleared     TEXT
+        );
+        CREATE INDEX row_versions_row ON row_versions(kind, row_id);
+        CREATE INDEX row_versions_replaced ON row_versions(replaced_by);
+        CREATE TRIGGER row_versions_no_update BEFORE UPDATE ON row_versions BEGIN SELECT RAISE(ABORT, 'row versions are append-only'); END;
+        CREATE TRIGGER row_versions_no_delete BEFORE DELETE ON row_versions BEGIN SELECT RAISE(ABORT, 'row versions are append-only'); END;
+      `);
+      installVersionTriggers(db);
+    },
+  },
 ];
+
+/** Columns of an input table that are bookkeeping, not the export's content. */
+const BOOKKEEPING = new Set(['rank', 'first_import_id', 'import_id', 'line']);
+
+/** The input tables whose rows are versioned, with their id column. */
+export const VERSIONED_TABLES: readonly { kind: string; table: string; id: string }[] = [
+  { kind: 'records', table: 'records', id: 'record_id' },
+  { kind: 'calls', table: 'calls', id: 'call_id' },
+  { kind: 'complaints', table: 'complaints', id: 'complaint_id' },
+  { kind: 'surveys', table: 'surveys', id: 'survey_id' },
+];
+
+/** The content columns of an input table, as the database has them now. */
+export function contentColumns(db: Database.Database, table: string): string[] {
+  const cols = db.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY cid`).pluck().all(table) as string[];
+  return cols.filter((c) => !BOOKKEEPING.has(c));
+}
+
+/**
+ * (Re)create the triggers that keep a row's previous version whenever an
+ * import changes its content. Generated from the table's columns as they are,
+ * so open.ts runs it again after any migration (a later migration that adds a
+ * column gets it versioned too).
+ */
+export function installVersionTriggers(db: Database.Database): void {
+  for (const { kind, table, id } of VERSIONED_TABLES) {
+    const cols = contentColumns(db, table);
+    if (cols.length === 0) continue;
+    const q = (c: string): string => `"${c.replace(/"/g, '""')}"`;
+    const content = cols.filter((c) => c !== id);
+    const json = `json_object(${cols.map((c) => `'${c}', OLD.${q(c)}`).join(', ')})`;
+    const cleared = `NULLIF(rtrim(${content.map((c) => `CASE WHEN OLD.${q(c)} IS NOT NULL AND NEW.${q(c)} IS NULL THEN '${c},' ELSE '' END`).join(' || ')}, ','), '')`;
+    db.exec(`
+      DROP TRIGGER IF EXISTS ${table}_versions;
+      CREATE TRIGGER ${table}_versions AFTER UPDATE OF ${content.map(q).join(', ')} ON ${table}
+      WHEN ${content.map((c) => `OLD.${q(c)} IS NOT NEW.${q(c)}`).join(' OR ')}
+      BEGIN
+        INSERT INTO row_versions (kind, row_id, import_id, replaced_by, data, cleared)
+        VALUES ('${kind}', OLD.${q(id)}, OLD.import_id, NEW.import_id, ${json}, ${cleared});
+      END;
+    `);
+  }
+}
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -63,7 +63,7 @@ export function bomOf(head: Uint8Array): { enc: EncodingName; length: number } |
   return null;
 }
 
-export type DecodeProblem = 'invalid' | 'nul' | 'replacement' | 'mixed';
+export type DecodeProblem = 'invalid' | 'nul' | 'replacement' | 'mixed' | 'ambiguous';
 
 /** Why the bytes cannot be read as text, and where (byte offset into the file). */
 export class DecodeError extends Error {
@@ -127,6 +127,22 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return -1;
 }
 
+/** True when valid UTF-8 `bytes` hold a 3- or 4-byte sequence (CJK text in UTF-8 always does). */
+export function hasMultiByteCjk(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0xe0) return true;
+  return false;
+}
+
+/** GB18030 validity of a prefix of the file (a character cut at the end is fine unless final). */
+function isGb18030Prefix(bytes: Uint8Array, final: boolean): boolean {
+  try {
+    new TextDecoder('gb18030', { fatal: true }).decode(bytes, { stream: !final });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True when `bytes` decode as GB18030 without an invalid sequence. */
 export function isGb18030(bytes: Uint8Array): boolean {
   try {
@@ -168,6 +184,14 @@ export class StrictDecoder {
     let at = this.offset;
     this.offset += chunk.length;
     if (!this.started) {
+      // The byte-order mark needs the first 4 bytes.
+      if (this.carry.length + chunk.length < 4) {
+        this.carry = Buffer.concat([this.carry, chunk]);
+        return '';
+      }
+      data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+      at = 0;
+      this.carry = Buffer.alloc(0);
       this.started = true;
       const bom = bomOf(data);
       if (bom && (this.encoding === null || this.encoding === bom.enc)) {
@@ -184,6 +208,22 @@ export class StrictDecoder {
   }
 
   end(): string {
+    if (!this.started) {
+      // A file of fewer than 4 bytes.
+      this.started = true;
+      const data = this.carry;
+      this.carry = Buffer.alloc(0);
+      const bom = bomOf(data);
+      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
+        if (this.encoding === null) {
+          this.encoding = bom.enc;
+          this.how = 'bom';
+        }
+        this.bom = bom.length;
+        return this.decode(data.subarray(bom.length), bom.length, true);
+      }
+      return this.decode(data, 0, true);
+    }
     return this.decode(Buffer.alloc(0), this.offset, true);
   }
 
@@ -203,8 +243,14 @@ export class StrictDecoder {
       if (nul !== -1) throw new DecodeError('nul', enc ?? 'utf8', at + nul);
       if (enc === null) {
         if (isAscii(data)) text = data.toString('latin1');
-        else {
-          this.encoding = this.decide(data, final);
+        else if (!final && isAscii(data.subarray(0, completeUtf8Prefix(data)))) {
+          // Only the start of a character so far: decide when it is whole.
+          const cut = completeUtf8Prefix(data);
+          this.carry = Buffer.from(data.subarray(cut));
+          this.carryAt = at + cut;
+          text = data.toString('latin1', 0, cut);
+        } else {
+          this.encoding = this.decide(data, final, at);
           this.how = 'detected';
           return this.decode(data, at, final);
         }
@@ -227,19 +273,33 @@ export class StrictDecoder {
     return this.finish(text, at, final);
   }
 
-  /** The first line holding a non-ASCII byte decides: valid UTF-8 there → UTF-8, else GB18030. */
-  private decide(data: Buffer, final: boolean): EncodingName {
+  /**
+   * Decide from the text at hand (this chunk, from the first line holding a
+   * non-ASCII byte): Chinese in UTF-8 is 3-byte sequences, so valid UTF-8
+   * with one → UTF-8; valid GB18030 and not UTF-8 → GB18030. Bytes valid in
+   * both with no 3-byte sequence (GBK 维修 reads as UTF-8 "άО") cannot be
+   * told apart: refused ('ambiguous') rather than guessed. Invalid in both:
+   * the first such line decides, and the strict decoder names the byte.
+   */
+  private decide(data: Buffer, final: boolean, at: number): EncodingName {
     let first = 0;
     while (data[first]! < 0x80) first++;
     let start = first;
     while (start > 0 && data[start - 1] !== 10 && data[start - 1] !== 13) start--;
+    let sample = data.subarray(start);
+    if (!final) sample = sample.subarray(0, completeUtf8Prefix(sample));
+    const u = isUtf8(sample);
+    if (u && hasMultiByteCjk(sample)) return 'utf8';
     let end = first;
     while (end < data.length && data[end] !== 10 && data[end] !== 13) end++;
-    let line = data.subarray(start, end);
-    if (end === data.length && !final) line = line.subarray(0, completeUtf8Prefix(line));
+    const line = data.subarray(start, end);
+    // UTF-8 Chinese on the first such line: UTF-8 (a GBK line later is then refused as mixed).
+    if (!u && isUtf8(line) && hasMultiByteCjk(line)) return 'utf8';
+    const g = isGb18030Prefix(sample, final);
+    if (u && g) throw new DecodeError('ambiguous', 'utf8', at + start);
+    if (u) return 'utf8';
+    if (g) return 'gb18030';
     if (isUtf8(line)) return 'utf8';
-    // Valid in neither: read it as UTF-8 (today's default), whose strict
-    // decoder then names the exact byte.
     return isGb18030(line) ? 'gb18030' : 'utf8';
   }
 
@@ -277,7 +337,7 @@ export class StrictDecoder {
         break;
       }
       const line = buf.subarray(start, i);
-      if (!isAscii(line) && isUtf8(line)) throw new DecodeError('mixed', 'gb18030', base + start);
+      if (!isAscii(line) && isUtf8(line) && hasMultiByteCjk(line)) throw new DecodeError('mixed', 'gb18030', base + start);
       start = i + 1;
     }
   }
@@ -338,6 +398,7 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
   const bom = bomOf(bytes);
   const skip = bom && bom.enc === enc ? bom.length : 0;
   const looks: Record<LineLook, number[]> = { ascii: [], utf8: [], gb18030: [], invalid: [] };
+  const ambiguous: number[] = [];
   let firstBad: { line: number; offset: number; byte: number } | null = null;
   let nulAt: { line: number; offset: number } | null = null;
   let fffdAt: { line: number; offset: number } | null = null;
@@ -353,9 +414,10 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
       if (nul !== -1 && !nulAt) nulAt = { line, offset: start + nul };
       let look: LineLook;
       if (isAscii(part)) look = 'ascii';
-      else if (isUtf8(part)) look = 'utf8';
+      else if (isUtf8(part) && (hasMultiByteCjk(part) || !isGb18030(part))) look = 'utf8';
       else if (isGb18030(part)) look = 'gb18030';
       else look = 'invalid';
+      if (look === 'gb18030' && isUtf8(part)) ambiguous.push(line);
       looks[look].push(line);
       if (!firstBad && look !== 'ascii' && ((enc === 'utf8' && look !== 'utf8') || (enc === 'gb18030' && look === 'invalid'))) {
         const off = enc === 'utf8' ? firstInvalidUtf8(part) : firstInvalidGb(part);
@@ -395,9 +457,25 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
       hint: 'export the file again from the source system (as CSV UTF-8), or correct the damaged value',
     };
   }
+  if (err.problem === 'ambiguous') {
+    const at = ambiguous[0] ?? 1;
+    const offset = lineOffset(bytes, skip, at);
+    let end = offset;
+    while (end < bytes.length && bytes[end] !== 10 && bytes[end] !== 13) end++;
+    const raw = bytes.subarray(offset, end);
+    const clip = (t: string): string => JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
+    return {
+      message: `cannot tell the encoding: line ${at} reads as UTF-8 ${clip(raw.toString('utf8'))} or as GBK ${clip(new TextDecoder('gb18030').decode(raw))}`,
+      line: at,
+      offset,
+      hint: 'say which: --encoding gb18030 (Excel on Chinese Windows) or --encoding utf8',
+    };
+  }
   const mixed = looks.utf8.length > 0 && looks.gb18030.length > 0 && !forced;
   if (mixed || err.problem === 'mixed') {
-    const other = enc === 'utf8' ? looks.gb18030 : looks.utf8;
+    // Point at the encoding with fewer lines (the pasted rows); on a tie, the one that starts later.
+    const [u, g] = [looks.utf8, looks.gb18030];
+    const other = u.length !== g.length ? (u.length < g.length ? u : g) : (u[0] ?? 0) > (g[0] ?? 0) ? u : g;
     const first = other[0] ?? firstBad?.line ?? 1;
     const offset = firstBad && firstBad.line === first ? firstBad.offset : lineOffset(bytes, skip, first);
     return {

@@ -10,13 +10,14 @@ import { Worker } from 'node:worker_threads';
 import { KIND_SCHEMAS, type Kind } from '../core/kinds.js';
 import { Interrupted, QaError } from '../errors.js';
 import { metaGet, type Db } from '../db/open.js';
-import { ImportWriter } from '../db/imports.js';
+import { ImportWriter, type ClearedValues } from '../db/imports.js';
 import type { Lang } from '../i18n.js';
 import { estimateRows, normalizeEncoding, spoolStdin, toCsvLine } from './csv.js';
 import { DEFAULT_MAX_RECORD } from './csvParser.js';
 import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
 import { Bad, problemText } from './values.js';
+import { Zone } from '../core/time.js';
 
 export interface ImportOptions {
   kind: Kind;
@@ -323,6 +324,35 @@ async function runImport(
     writer.rollback();
     return { ...base, inserted: 0, updated: 0, unchanged: 0, import_id: null, rejects_import_id: null, committed: false };
   }
+  if (!opts.allowClear) {
+    const cleared = writer.cleared();
+    if (cleared) {
+      writer.rollback();
+      throw clearedError(cleared, display, new Zone(opts.timezone));
+    }
+  }
   const { rejectsImportId, ...counts } = writer.commit({ sha256: done.sha256, rows: done.rows, rejected });
   return { ...base, ...counts, import_id: writer.importId, rejects_import_id: rejectsImportId, committed: true };
+}
+
+/**
+ * The refusal of an import that would empty values an earlier import filled
+ * (SPEC §2): how many rows and values, the first rows, the import(s) that
+ * filled them, and the two ways on.
+ */
+export function clearedError(c: ClearedValues, display: string, zone: Zone): QaError {
+  const cols = c.columns.map((x) => `${x.column} ×${x.count}`).join(', ');
+  const first = c.first.map((f) => `${f.id} (line ${f.line}: ${f.columns.join(', ')})`).join('; ');
+  const by = c.filledBy
+    .slice(0, 3)
+    .map((i) => `import #${i.id} ${i.file}${i.finished_at ? ` (${zone.format(i.finished_at)})` : ''}`)
+    .join(', ');
+  const more = c.filledBy.length > 3 ? ` and ${c.filledBy.length - 3} more` : '';
+  return new QaError(
+    `this import would empty ${c.values} value${c.values === 1 ? '' : 's'} in ${c.rows} row${c.rows === 1 ? '' : 's'} that an earlier import filled (${cols}); nothing was imported. First: ${first}. Filled by ${by}${more}`,
+    {
+      where: display,
+      hint: `is this an older export imported after a newer one? Import the newer file last, or pass --allow-clear to accept the emptied values (each row's previous version stays: qa history ${c.first[0]?.id ?? '<id>'})`,
+    },
+  );
 }

@@ -6,7 +6,7 @@
 import { QaError } from '../errors.js';
 import { KIND_SCHEMAS, type FieldDef, type Kind, type KindSchema } from '../core/kinds.js';
 import type { Zone } from '../core/time.js';
-import { Bad, parseBool, parseDuration, parseRecordType, parseScore, parseTimestamp } from './values.js';
+import { Bad, parseBool, parseDuration, parsePhone, parseRecordType, parseScore, parseTimestamp } from './values.js';
 
 export interface HeaderMap {
   schema: KindSchema;
@@ -19,9 +19,17 @@ export interface HeaderMap {
   width: number;
 }
 
-/** How headers are compared: trimmed, case-insensitive, blanks and dashes as `_`. */
+/** Format characters a header may carry unseen (zero-width, BOM, bidi marks, soft hyphen): removed before matching. */
+const HEADER_INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/g;
+
+/** How headers are compared: invisible characters removed, trimmed (NBSP, U+3000 too), case-insensitive, blanks and dashes as `_`. */
 export function normalizeHeader(h: string): string {
-  return h.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  return h.replace(HEADER_INVISIBLE, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+}
+
+/** A header or value as a message shows it: invisible and control characters escaped (`\u200b`), so `call_id\u200b` is not shown as `call_id`. */
+export function showInvisible(s: string): string {
+  return s.replace(/[\p{Cf}\p{Cc}\p{Zs}\u2028\u2029]/gu, (c) => (c === ' ' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /**
@@ -36,7 +44,7 @@ export function mapHeader(kind: Kind, header: readonly string[], extraAliases: R
   });
   const columnOf = new Int32Array(schema.fields.length).fill(-1);
   const extras: { index: number; name: string }[] = [];
-  const found = header.map((h) => h.replace(/^\uFEFF/, '').trim());
+  const found = header.map((h) => h.replace(HEADER_INVISIBLE, '').trim());
   found.forEach((h, col) => {
     const i = lookup.get(normalizeHeader(h));
     if (i === undefined) {
@@ -45,7 +53,7 @@ export function mapHeader(kind: Kind, header: readonly string[], extraAliases: R
     }
     const prev = columnOf[i]!;
     if (prev !== -1) {
-      throw new QaError(`columns "${found[prev]}" and "${h}" both mean ${schema.fields[i]!.name}`, {
+      throw new QaError(`columns "${showInvisible(found[prev]!)}" and "${showInvisible(h)}" both mean ${schema.fields[i]!.name}`, {
         where: `${display} line 1`,
         hint: 'remove one of them, or rename it so it is kept as an extra column',
       });
@@ -55,7 +63,7 @@ export function mapHeader(kind: Kind, header: readonly string[], extraAliases: R
   const missing = schema.fields.filter((fd, i) => fd.required && columnOf[i] === -1);
   if (missing.length > 0) {
     const names = missing.map((m) => `${m.name} (${m.aliases.join(', ')})`).join('; ');
-    const shown = found.slice(0, 25).map((h) => (h.length > 30 ? `${h.slice(0, 30)}…` : h));
+    const shown = found.slice(0, 25).map((h) => showInvisible(h.length > 30 ? `${h.slice(0, 30)}…` : h));
     const list = (shown.join(', ') || '(nothing)') + (found.length > shown.length ? `, … (${found.length} columns)` : '');
     throw new QaError(`missing required column${missing.length > 1 ? 's' : ''} ${names}; found: ${list}`, {
       where: `${display} line 1`,
@@ -175,6 +183,9 @@ export class RowConverter {
           break;
         case 'record_type':
           r = parseRecordType(v);
+          break;
+        case 'phone':
+          r = parsePhone(v);
           break;
       }
       if (r instanceof Bad) {

@@ -20,7 +20,8 @@ export type ProblemCode =
   | 'bad_record_type'
   | 'duplicate_id'
   | 'field_count'
-  | 'malformed_row';
+  | 'malformed_row'
+  | 'phone_as_number';
 
 /** A cell that could not be read. `value` is the raw text (already trimmed). */
 export class Bad {
@@ -53,6 +54,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
       case 'duplicate_id': return `${v} 在本文件中重复（首次出现在第 ${b.extra} 行）`;
       case 'field_count': return `本行有 ${b.value} 个字段，表头有 ${b.extra} 个`;
       case 'malformed_row': return '引号使用有误：闭合引号后还有文字（引号字段内的引号应写成 ""）';
+      case 'phone_as_number': return `${v} 是被 Excel 转成数字的电话号码，位数已丢失：导出前把该列设为"文本"格式`;
     }
   }
   switch (b.code) {
@@ -67,6 +69,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
     case 'duplicate_id': return `${v} appears twice in this file (first on line ${b.extra})`;
     case 'field_count': return `the row has ${b.value} fields but the header has ${b.extra}`;
     case 'malformed_row': return 'bad quoting: text after a closing quote (write a quote inside a quoted field as "")';
+    case 'phone_as_number': return `${v} is a phone number that Excel turned into a number (its digits are lost): format the column as Text before exporting`;
   }
 }
 
@@ -228,6 +231,44 @@ export function parseScore(raw: string): number | Bad {
   if (!/^\d+(\.\d+)?$/.test(raw)) return new Bad('bad_score', raw);
   const n = Number(raw);
   return n >= 1 && n <= 5 ? n : new Bad('bad_score', raw);
+}
+
+/** Full-width digits and signs (Ａ: U+FF10–U+FF19, ＋, －, （, ）, U+3000) → ASCII. */
+export function normaliseWidth(raw: string): string {
+  let out = '';
+  let changed = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    let r = c;
+    if (c >= 0xff10 && c <= 0xff19) r = c - 0xff10 + 48;
+    else if (c === 0xff0b) r = 43; // ＋
+    else if (c === 0xff0d || c === 0x2212 || c === 0x2014 || c === 0x2013) r = 45; // －, minus, dashes
+    else if (c === 0xff08) r = 40; // （
+    else if (c === 0xff09) r = 41; // ）
+    else if (c === 0x3000) r = 32;
+    else if (c === 0xff0e) r = 46; // ．
+    if (r !== c) changed = true;
+    out += String.fromCharCode(r);
+  }
+  return changed ? out : raw;
+}
+
+// Shapes a spreadsheet gives a phone column it took for numbers: scientific
+// notation (1.38E+10, 1.38000012E+10, 1E+10), a trailing decimal (13800001234.0)
+// and thousands separators (13,800,001,234).
+const EXCEL_SCIENTIFIC = /^[+-]?\d+(\.\d+)?[eE][+-]?\d+$/;
+const EXCEL_DECIMAL = /^\+?\d{5,}\.\d+$/;
+const EXCEL_GROUPED = /^\d{1,3}(,\d{3}){2,}(\.\d+)?$/;
+
+/**
+ * A phone cell (SPEC §2 "Phone columns"): full-width digits normalised; a
+ * value a spreadsheet turned into a number is refused — its digits are lost
+ * and must never be shown as if they were the customer's.
+ */
+export function parsePhone(raw: string): string | Bad {
+  const v = normaliseWidth(raw);
+  if (EXCEL_SCIENTIFIC.test(v) || EXCEL_DECIMAL.test(v) || EXCEL_GROUPED.test(v)) return new Bad('phone_as_number', raw);
+  return v;
 }
 
 export function parseRecordType(raw: string): RecordType | Bad {
