@@ -148,7 +148,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const db = program.command('db').description('the database itself: check it');
+  const db = program
+    .command('db')
+    .description('the database itself: check it')
+    .addHelpText('after', examples(['qa db check', 'qa --db /backups/qa-2026-10.sqlite db check --json']));
   db.command('check')
     .description("run SQLite's integrity check and qa's own invariants (exit 1 if anything is wrong)")
     .addHelpText(

@@ -283,6 +283,7 @@ function jsonSummary(s: ImportSummary): Record<string, unknown> {
     import_id: s.import_id,
     encoding: s.encoding,
     extra_columns: s.extra_columns,
+    repeated_headers: s.repeated_headers,
   };
 }
 
@@ -322,6 +323,10 @@ function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnT
   stdout.write(`${chalk.bold(s.file)}: ${parts.join(', ')}  (${s.kind}, ${s.encoding}, ${(ms / 1000).toFixed(1)} s)\n`);
   if (s.extra_columns.length) {
     stdout.write(tr(L, `  额外列已保留：${s.extra_columns.join(', ')}\n`, `  extra columns kept: ${s.extra_columns.join(', ')}\n`));
+  }
+  if (s.repeated_headers.length) {
+    const lines = s.repeated_headers.slice(0, 5).join(', ') + (s.repeated_headers.length > 5 ? ' …' : '');
+    stdout.write(tr(L, `  重复的表头行已跳过（合并的导出文件？）：第 ${lines} 行\n`, `  repeated header line${s.repeated_headers.length > 1 ? 's' : ''} skipped (concatenated exports?): line ${lines}\n`));
   }
   if (s.rejected) {
     stderr.write(

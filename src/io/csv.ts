@@ -133,7 +133,7 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
       }
       const first = head.slice(from, nl === -1 ? head.length : nl);
       if (!sepLine && line === 1) {
-        const m = SEP_LINE.exec(first.trim());
+        const m = SEP_LINE.exec(first.replace(/^ +| +$/g, ''));
         if (m) {
           const declared = m[1]!;
           if (opts.delimiter !== null && opts.delimiter !== declared) {

@@ -69,6 +69,8 @@ export interface ImportSummary {
   rejects_import_id: number | null;
   committed: boolean;
   extra_columns: string[];
+  /** Lines that repeated the header (concatenated exports): skipped, not data. */
+  repeated_headers: number[];
 }
 
 export const WORKER_THRESHOLD = 4 * 1024 * 1024;
@@ -319,6 +321,7 @@ async function runImport(
     problems,
     encoding: done.encoding,
     extra_columns: extraColumns,
+    repeated_headers: done.repeatedHeaders,
   };
   if (errors.length > 0 && !opts.skipInvalid) {
     writer.rollback();
