@@ -5,7 +5,7 @@
  * run them in-process with their own streams and clock.
  */
 import { loadConfig, type LoadedConfig } from './config.js';
-import { detectLang, type Lang } from './i18n.js';
+import { detectLang, type Lang, setMessageLang } from './i18n.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalOptions {
@@ -48,9 +48,11 @@ export function makeContext(opts: GlobalOptions, streams: Streams = process, env
   const ciSet = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
   const fixedNow = env.QA_NOW ? new Date(env.QA_NOW) : null;
   if (fixedNow && Number.isNaN(fixedNow.getTime())) throw new UsageError(`QA_NOW is not a date: ${env.QA_NOW}`);
+  const lang = detectLang(opts.lang, env);
+  setMessageLang(lang);
   return {
     dbPath: opts.db,
-    lang: detectLang(opts.lang, env),
+    lang,
     json: !!opts.json,
     interactive: opts.input !== false && !ciSet && !!streams.stdin.isTTY && !!streams.stdout.isTTY,
     unmask: !!opts.unmask,

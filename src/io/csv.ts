@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { QaError, UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 import { CsvParser, CsvSyntaxError, DEFAULT_MAX_RECORD } from './csvParser.js';
 import { DecodeError, ENCODING_LABEL, explainDecodeError, normalizeEncoding, StrictDecoder, type EncodingName } from './decode.js';
 
@@ -105,14 +106,17 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
   const syntaxError = (e: unknown): unknown => {
     if (!(e instanceof CsvSyntaxError)) return e;
     if (e.code === 'unclosed_quote') {
-      return new QaError('a quoted field is never closed', {
+      return new QaError(msg('引号字段没有闭合', 'a quoted field is never closed'), {
         where: `${display} line ${e.line}`,
-        hint: 'a field that starts with " must end with "; write a quote inside a quoted field as ""',
+        hint: msg('以 " 开头的字段必须以 " 结束；引号字段内的引号写成 ""', 'a field that starts with " must end with "; write a quote inside a quoted field as ""'),
       });
     }
-    return new QaError(`a record is longer than ${formatBytes(max)} (the --max-record-bytes limit)`, {
+    return new QaError(msg(`一条记录超过 ${formatBytes(max)}（--max-record-bytes 的上限）`, `a record is longer than ${formatBytes(max)} (the --max-record-bytes limit)`), {
       where: `${display} line ${e.line}`,
-      hint: `if the file is right, raise the limit, e.g. --max-record-bytes ${Math.max(max * 4, 4 << 20)}; else check it is a CSV export, not a spreadsheet (.xlsx) or binary file`,
+      hint: msg(
+        `如果文件没问题，调高上限，例如 --max-record-bytes ${Math.max(max * 4, 4 << 20)}；否则检查它是不是 CSV 导出，而不是电子表格（.xlsx）或二进制文件`,
+        `if the file is right, raise the limit, e.g. --max-record-bytes ${Math.max(max * 4, 4 << 20)}; else check it is a CSV export, not a spreadsheet (.xlsx) or binary file`,
+      ),
     });
   };
   const decodeError = (e: unknown): unknown => {
@@ -137,9 +141,13 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
         if (m) {
           const declared = m[1]!;
           if (opts.delimiter !== null && opts.delimiter !== declared) {
-            throw new UsageError(`the file's first line declares the delimiter ${showDelimiter(declared)} (sep=${declared}) but --delimiter ${showDelimiter(opts.delimiter)} was given`, {
-              hint: 'leave out --delimiter: qa reads the sep= line',
-            });
+            throw new UsageError(
+              msg(
+                `文件第一行声明分隔符为 ${showDelimiter(declared)}（sep=${declared}），但给了 --delimiter ${showDelimiter(opts.delimiter)}`,
+                `the file's first line declares the delimiter ${showDelimiter(declared)} (sep=${declared}) but --delimiter ${showDelimiter(opts.delimiter)} was given`,
+              ),
+              { hint: msg('去掉 --delimiter：qa 会读取 sep= 行', 'leave out --delimiter: qa reads the sep= line') },
+            );
           }
           delimiter = declared;
           sepLine = true;
@@ -205,7 +213,7 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
     }
   } catch (e) {
     if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) {
-      throw new QaError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, { where: display });
+      throw new QaError(msg(`无法读取文件（${(e as NodeJS.ErrnoException).code}）`, `cannot read the file (${(e as NodeJS.ErrnoException).code})`), { where: display });
     }
     throw e;
   } finally {

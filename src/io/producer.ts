@@ -10,6 +10,7 @@ import { rankOf } from '../core/rank.js';
 import { Zone } from '../core/time.js';
 import { QaError } from '../errors.js';
 import { readCsv } from './csv.js';
+import { setMessageLang, type Lang } from '../i18n.js';
 import type { EncodingName } from './decode.js';
 import { IdSet, mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
 import { Bad } from './values.js';
@@ -24,6 +25,8 @@ export interface ProduceJob {
   delimiter: string | null;
   /** `--max-record-bytes`. */
   maxRecordBytes: number;
+  /** Language of the messages made here (the worker thread has its own module state). */
+  lang: Lang;
   timezone: string;
   aliases: Record<string, string[]>;
   /** Keep the text of rejected rows (only needed with --skip-invalid). */
@@ -74,6 +77,7 @@ export interface ProducerIo {
 }
 
 export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
+  setMessageLang(job.lang);
   const zone = new Zone(job.timezone);
   let map: HeaderMap | null = null;
   let conv: RowConverter | null = null;
