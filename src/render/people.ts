@@ -141,7 +141,7 @@ export function pChartSvg(c: ControlChart, L: Lang): string {
     const x1 = (left + step * (i + 1)).toFixed(1);
     if (p.ucl !== null) parts.push(`<line x1="${x0}" y1="${y(p.ucl).toFixed(1)}" x2="${x1}" y2="${y(p.ucl).toFixed(1)}" stroke="#cf222e" stroke-width="1"/>`);
     if (p.lcl !== null && p.lcl > 0) parts.push(`<line x1="${x0}" y1="${y(p.lcl).toFixed(1)}" x2="${x1}" y2="${y(p.lcl).toFixed(1)}" stroke="#cf222e" stroke-width="1"/>`);
-    parts.push(`<text x="${x(i).toFixed(1)}" y="${H - 16}" text-anchor="middle" font-size="9" fill="#656d76">${esc(p.label.slice(2))}</text>`);
+    parts.push(`<text x="${x(i).toFixed(1)}" y="${H - 16}" text-anchor="middle" font-size="9" fill="#656d76">${esc(p.label)}</text>`);
     parts.push(`<text x="${x(i).toFixed(1)}" y="${H - 5}" text-anchor="middle" font-size="8" fill="#656d76">n=${p.n}</text>`);
   });
   const line = pts
