@@ -155,7 +155,7 @@ export function pChartSvg(c: ControlChart, L: Lang): string {
     parts.push(`<text x="${x(i).toFixed(1)}" y="${(y(p.p) - 6).toFixed(1)}" text-anchor="middle" font-size="9" fill="${colour}">${(p.p * 100).toFixed(1)}%${p.signal === 'above' ? ' ▲' : p.signal === 'below' ? ' ▼' : ''}</text>`);
   });
   const label = `${chartName(c, L)}: ${tr(L, '每月不通过比例', 'monthly fail proportion')}`;
-  return `<svg class="pchart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
+  return `<svg class="pchart" role="img" aria-label="${esc(label)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}">${parts.join('')}</svg>`;
 }
 
 export function renderPeopleHtml(p: PeopleSections, L: Lang): string {
