@@ -16,8 +16,7 @@ import { median } from '../core/pchart.js';
 import { isOverdue, type State } from '../core/rectification.js';
 import { addDays, isValidMonth, nextMonth, type Zone } from '../core/time.js';
 import type { Db } from '../db/open.js';
-import { complaintsNamingStaff, disputesOfReviews, personReviews, staffRecordFigures } from '../db/people.js';
-import { rectificationFigures } from '../db/report.js';
+import { complaintsNamingStaff, disputesOfReviews, personReviews, rectificationsOfItems, staffRecordFigures } from '../db/people.js';
 import { UsageError } from '../errors.js';
 import { dayRules } from './report.js';
 
@@ -72,6 +71,7 @@ export interface ScorecardPerson {
   };
   complaints: number;
   kpis: { consult_response_on_time: Ratio; delivery_on_time: Ratio; repair_response_on_time: Ratio };
+  /** Rectifications from the findings on the period's items that they own, and how many of them are overdue today. */
   rectifications: { owned: number; overdue: number };
   disputes: { opened: number; open: number; upheld: number; overturned: number };
   /** The median of the person's department for each figure (rates over people who have a value). */
@@ -165,8 +165,8 @@ export function buildScorecard(sc: ScorecardContext, period: Period, filter: { s
   const { db, config, zone } = sc;
   const [start] = zone.monthRange(period.months[0]!);
   const [, end] = zone.monthRange(period.months.at(-1)!);
-  const asOf = Math.min(end, sc.now);
-  const today = zone.dateOf(asOf - 1);
+  // Overdue is judged today: a rectification of the period's work still open past its due date.
+  const today = zone.dateOf(sc.now);
 
   const guessed = new Set<number>();
   const days = period.months.flatMap((m) => dayRules(m, zone, sc.calendar, guessed));
@@ -176,7 +176,7 @@ export function buildScorecard(sc: ScorecardContext, period: Period, filter: { s
     .prepare('SELECT agent_id AS person, count(*) AS n FROM calls WHERE started_at >= ? AND started_at < ? GROUP BY agent_id')
     .all(start, end) as { person: string; n: number }[];
   const complaints = new Map(complaintsNamingStaff(db, start, end).map((c) => [c.person, c.complaints]));
-  const rects = rectificationFigures(db, asOf);
+  const rects = rectificationsOfItems(db, start, end);
   const disputes = disputesOfReviews(
     db,
     reviews.map((r) => r.review_id),
@@ -255,12 +255,9 @@ export function buildScorecard(sc: ScorecardContext, period: Period, filter: { s
   for (const [person, n] of complaints) get(person).complaints = n;
   for (const x of rects) {
     if (!x.owner_person) continue;
-    const owned = x.opened_at >= start && x.opened_at < end;
-    const overdue = isOverdue(x.state_then as State, x.due_then, today);
-    if (!owned && !overdue) continue;
     const p = get(x.owner_person);
-    if (owned) p.rectifications.owned++;
-    if (overdue) p.rectifications.overdue++;
+    p.rectifications.owned++;
+    if (x.state !== 'withdrawn' && isOverdue(x.state as State, x.due_date, today)) p.rectifications.overdue++;
   }
   for (const d of disputes) {
     const person = reviewPerson.get(d.review_id);

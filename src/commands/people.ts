@@ -127,7 +127,7 @@ export async function runScorecard(ctx: Context, opts: ScorecardOptions): Promis
     const R = await import('../render/people.js');
     let text: string;
     if (format === 'json') text = `${JSON.stringify(s, null, 2)}\n`;
-    else if (format === 'csv') text = R.renderScorecardCsv(s);
+    else if (format === 'csv') text = R.renderScorecardCsv(s, ctx.lang);
     else if (format === 'html') text = R.renderScorecardHtml(s, ctx.lang);
     else text = R.renderScorecardTable(s, ctx.lang, opts.out ? (await import('../render/term.js')).makeChalk({}, false) : await chalkFor(ctx));
     if (opts.out) {
@@ -143,7 +143,7 @@ export async function runScorecard(ctx: Context, opts: ScorecardOptions): Promis
 
 // ------------------------------------------------------------------ disputes
 
-const disputeJson = (d: DisputeView, zone: Zone): Record<string, unknown> => ({
+const disputeJson = (d: DisputeView, zone: Zone, unmask = false): Record<string, unknown> => ({
   id: d.id,
   state: d.state,
   item: { kind: d.kind, id: d.item_id },
@@ -152,10 +152,10 @@ const disputeJson = (d: DisputeView, zone: Zone): Record<string, unknown> => ({
   current_result: d.current_result,
   opened_by: d.opened_by,
   opened_at: zone.iso(d.opened_at),
-  reason: maskPhonesInText(d.reason),
+  reason: unmask ? d.reason : maskPhonesInText(d.reason),
   decided_by: d.decided_by,
   decided_at: d.decided_at === null ? null : zone.iso(d.decided_at),
-  decision_note: maskPhonesInText(d.decision_note),
+  decision_note: unmask ? d.decision_note : maskPhonesInText(d.decision_note),
   new_result: d.new_result,
 });
 
@@ -229,10 +229,11 @@ export async function runDisputeList(ctx: Context, opts: { open?: boolean }): Pr
   const db = open(ctx);
   try {
     const rows = listDisputes(db, !!opts.open);
-    if (ctx.json) json(ctx, rows.map((d) => disputeJson(d, zone)));
+    if (ctx.unmask) logUnmask(db, 'dispute list', rows.length);
+    if (ctx.json) json(ctx, rows.map((d) => disputeJson(d, zone, ctx.unmask)));
     else {
       const { renderDisputes } = await import('../render/people.js');
-      out(ctx, renderDisputes(rows, zone, ctx.lang, await chalkFor(ctx)));
+      out(ctx, renderDisputes(rows, zone, ctx.lang, await chalkFor(ctx), ctx.unmask));
     }
     return EXIT.ok;
   } finally {

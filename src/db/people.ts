@@ -416,3 +416,21 @@ export function auditorDisputeFigures(db: Db, reviewIds: readonly number[]): { a
     )
     .all() as { auditor: string; answers: number; fails: number; disputes: number; decided: number; overturned: number }[];
 }
+
+/**
+ * Rectifications that arose from reviews of the items of [start, end)
+ * (records by occurred_at, calls by started_at), with their owner, current
+ * state and due date.
+ */
+export function rectificationsOfItems(db: Db, start: number, end: number): { id: number; owner_person: string | null; state: string; due_date: string }[] {
+  return db
+    .prepare(
+      `SELECT x.id, x.owner_person, x.state, x.due_date
+       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       LEFT JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
+       LEFT JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
+       WHERE coalesce(r.occurred_at, c.started_at) >= ? AND coalesce(r.occurred_at, c.started_at) < ?
+       ORDER BY x.id`,
+    )
+    .all(start, end) as { id: number; owner_person: string | null; state: string; due_date: string }[];
+}

@@ -273,10 +273,42 @@ const CSV_HEAD = [
   ...MEDIAN_KEYS.map((k) => `dept_median_${k}`),
 ];
 
-/** One row per person; a person without reviews says "no reviews" where a rate would be. */
-export function renderScorecardCsv(s: Scorecard): string {
+const CSV_ZH: Record<string, string> = {
+  person: '员工',
+  department: '部门',
+  roles: '角色',
+  records: '记录数',
+  calls: '通话数',
+  reviews: '审核状态',
+  reviewed: '已审',
+  passed: '通过',
+  in_progress: '审核中',
+  pass_rate: '合格率',
+  qa_score: 'QA得分',
+  failed_checks: '不通过项',
+  fails_conduct: '不通过_服务规范',
+  fails_process: '不通过_流程合规',
+  fails_result: '不通过_服务结果',
+  fails_privacy: '不通过_信息保护',
+  complaints: '投诉',
+  consult_response_on_time: '咨询响应及时率',
+  consult_n: '咨询响应_分母',
+  delivery_on_time: '准时交付率',
+  delivery_n: '准时交付_分母',
+  repair_response_on_time: '维修响应及时率',
+  repair_n: '维修响应_分母',
+  rectifications_owned: '负责整改',
+  rectifications_overdue: '逾期整改',
+  disputes: '申诉',
+  disputes_upheld: '申诉_维持',
+  disputes_overturned: '申诉_改判',
+};
+
+/** One row per person; a person without reviews says "no reviews" where a rate would be. Headers in the language. */
+export function renderScorecardCsv(s: Scorecard, L: Lang = 'en'): string {
+  const head = L === 'zh' ? CSV_HEAD.map((h) => (h.startsWith('dept_median_') ? `部门中位数_${CSV_ZH[h.slice(12)] || h.slice(12)}` : (CSV_ZH[h] ?? h))) : CSV_HEAD;
   return toExcelCsv(
-    CSV_HEAD,
+    head,
     s.people.map((p) => {
       const none = p.reviews.status === 'no reviews';
       return [
@@ -289,8 +321,8 @@ export function renderScorecardCsv(s: Scorecard): string {
         p.reviews.reviewed,
         p.reviews.passed,
         p.reviews.in_progress,
-        none ? 'no reviews' : p.reviews.pass_rate,
-        none ? 'no reviews' : p.reviews.qa_score,
+        none ? NO_REVIEWS(L) : p.reviews.pass_rate,
+        none ? NO_REVIEWS(L) : p.reviews.qa_score,
         none ? '' : p.reviews.failed_checks,
         none ? '' : p.reviews.fails_by_category.conduct,
         none ? '' : p.reviews.fails_by_category.process,
@@ -371,7 +403,8 @@ ${rows.length ? htmlTable(head, rows) : `<p>${esc(tr(L, '该期间没有符合�
 
 // ----------------------------------------------------------------- disputes
 
-export function renderDisputes(rows: DisputeView[], zone: Zone, L: Lang, chalk: ChalkInstance): string {
+export function renderDisputes(rows: DisputeView[], zone: Zone, L: Lang, chalk: ChalkInstance, unmask = false): string {
+  const m = (v: string | null): string => (v === null ? '' : unmask ? v : maskPhonesInText(v));
   if (rows.length === 0) return tr(L, '没有申诉。\n', 'No disputes.\n');
   return `${renderTable({
     chalk,
@@ -385,8 +418,8 @@ export function renderDisputes(rows: DisputeView[], zone: Zone, L: Lang, chalk: 
       d.answer_auditor,
       d.opened_by,
       zone.format(d.opened_at),
-      clip(maskPhonesInText(d.reason), 40),
-      d.decided_by ? clip(`${d.decided_by}: ${maskPhonesInText(d.decision_note ?? '')}`, 40) : '',
+      clip(m(d.reason), 40),
+      d.decided_by ? clip(`${d.decided_by}: ${m(d.decision_note)}`, 40) : '',
     ]),
   })}\n`;
 }

@@ -248,8 +248,8 @@ describe('scorecards (SPEC §8)', () => {
     let s = buildScorecard({ db, config, zone, calendar, now: at('2026-11-20') }, period);
     const kf01 = s.people.find((p) => p.person === 'KF01')!;
     expect(kf01).toMatchObject({ department: '客服部', reviews: { status: 'reviewed', reviewed: 1, passed: 0, pass_rate: 0, failed_checks: 1, fails_by_category: { conduct: 1 } } });
-    // Its rectification was opened on 11-03: owned in November (and the quarter), not October.
-    expect(kf01.rectifications.owned).toBe(0);
+    // The rectification of the October item is KF01's in October's scorecard; opened 11-03, due 11-10: overdue on 11-20.
+    expect(kf01.rectifications).toEqual({ owned: 1, overdue: 1 });
     const kf03 = s.people.find((p) => p.person === 'KF03')!;
     expect(kf03.records).toBe(1);
     expect(kf03.reviews).toMatchObject({ status: 'no reviews', reviewed: 0, pass_rate: null, qa_score: null });
@@ -264,7 +264,8 @@ describe('scorecards (SPEC §8)', () => {
     expect(s.period).toMatchObject({ kind: 'quarter', label: '2026-Q4', months: ['2026-10', '2026-11', '2026-12'], from: '2026-10-01', to: '2026-12-31' });
     expect(s.people.map((p) => p.person)).toEqual(['KF01', 'KF02', 'KF03']);
     expect(s.people[0]!.reviews).toMatchObject({ passed: 1, pass_rate: 1 });
-    expect(s.people[0]!.rectifications.owned).toBe(1);
+    // Withdrawn by the correction: still on file as owned, no longer overdue.
+    expect(s.people[0]!.rectifications).toEqual({ owned: 1, overdue: 0 });
     expect(() => parsePeriod('2026-10', '2026-Q4', 'x')).toThrow('pass --month or --quarter, not both');
     expect(() => parsePeriod(undefined, '2026-Q5', 'x')).toThrow('--quarter must look like 2026-Q4');
   });
