@@ -456,11 +456,12 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 /**
  * Let rectifications.state hold 'withdrawn' (SPEC §4 corrections). SQLite
  * cannot change a CHECK in place and the migration runs inside a transaction
- * with foreign keys on, so the table and its one child are rebuilt from
- * their own stored SQL (whatever columns they have by now): new parent, new
- * child pointing at the new parent, copy, drop child then parent, rename
- * (the rename carries the child's reference along), then the indexes and
- * triggers as they were.
+ * with foreign keys on, so the table and the tables that refer to it
+ * (rectification_steps, and any a later branch adds) are rebuilt from their
+ * own stored SQL, whatever columns they have by then: new parent, new
+ * children pointing at the new parent, copy, drop children then parent,
+ * rename (the rename carries the children's references along), then the
+ * indexes and triggers as they were. Already allowing 'withdrawn': nothing.
  */
 function allowWithdrawnState(db: Database.Database): void {
   const sqlOf = (name: string): string => {
@@ -468,33 +469,39 @@ function allowWithdrawnState(db: Database.Database): void {
     if (!sql) throw new Error(`migration: table ${name} is missing`);
     return sql;
   };
-  const referrers = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name <> 'rectifications'`).pluck().all() as string[]).filter((t) =>
-    (db.pragma(`foreign_key_list(${JSON.stringify(t)})`) as { table: string }[]).some((fk) => fk.table === 'rectifications'),
-  );
-  if (referrers.join() !== 'rectification_steps') throw new Error(`migration: unexpected tables referring to rectifications: ${referrers.join(', ')}`);
-  const extras = db
-    .prepare(`SELECT sql FROM sqlite_schema WHERE tbl_name IN ('rectifications', 'rectification_steps') AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
-    .pluck()
-    .all() as string[];
+  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  const refersTo = (t: string, target: string): boolean => (db.pragma(`foreign_key_list(${JSON.stringify(t)})`) as { table: string }[]).some((fk) => fk.table === target);
+  const children = tables.filter((t) => t !== 'rectifications' && refersTo(t, 'rectifications'));
+  for (const c of children) {
+    const grand = tables.filter((t) => t !== c && refersTo(t, c));
+    if (grand.length) throw new Error(`migration: ${grand.join(', ')} refer to ${c}, which must be rebuilt: extend allowWithdrawnState`);
+  }
   const parent = sqlOf('rectifications');
   const states = /state\s+TEXT\s+NOT\s+NULL\s+CHECK\s*\(\s*state\s+IN\s*\(([^)]*)\)\s*\)/i;
   const m = states.exec(parent);
   if (!m) throw new Error('migration: cannot find the state CHECK of rectifications');
-  const parentNew = parent
-    .replace(/^CREATE TABLE\s+"?rectifications"?/i, 'CREATE TABLE rectifications_new')
-    .replace(states, (all, list: string) => (list.includes("'withdrawn'") ? all : all.replace(list, `${list}, 'withdrawn'`)));
-  const child = sqlOf('rectification_steps');
-  const childNew = child
-    .replace(/^CREATE TABLE\s+"?rectification_steps"?/i, 'CREATE TABLE rectification_steps_new')
-    .replace(/REFERENCES\s+"?rectifications"?\s*\(/gi, 'REFERENCES rectifications_new(');
-  if (!/REFERENCES rectifications_new\(/.test(childNew)) throw new Error('migration: cannot find the reference of rectification_steps');
-  db.exec(parentNew);
+  if (m[1]!.includes("'withdrawn'")) return;
+  const family = ['rectifications', ...children];
+  const extras = db
+    .prepare(`SELECT sql FROM sqlite_schema WHERE tbl_name IN (${family.map(() => '?').join(', ')}) AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
+    .pluck()
+    .all(...family) as string[];
+  const renamed = (sql: string, name: string): string => {
+    const out = sql.replace(new RegExp(`^CREATE TABLE\\s+"?${name}"?`, 'i'), `CREATE TABLE ${name}_new`);
+    if (out === sql) throw new Error(`migration: cannot rename ${name}`);
+    return out;
+  };
+  db.exec(renamed(parent, 'rectifications').replace(states, (all, list: string) => all.replace(list, `${list}, 'withdrawn'`)));
   db.exec('INSERT INTO rectifications_new SELECT * FROM rectifications');
-  db.exec(childNew);
-  db.exec('INSERT INTO rectification_steps_new SELECT * FROM rectification_steps');
-  db.exec('DROP TABLE rectification_steps');
+  for (const c of children) {
+    const sql = renamed(sqlOf(c), c).replace(/REFERENCES\s+"?rectifications"?\s*\(/gi, 'REFERENCES rectifications_new(');
+    if (!/REFERENCES rectifications_new\(/.test(sql)) throw new Error(`migration: cannot find the reference of ${c}`);
+    db.exec(sql);
+    db.exec(`INSERT INTO ${c}_new SELECT * FROM ${c}`);
+  }
+  for (const c of children) db.exec(`DROP TABLE ${c}`);
   db.exec('DROP TABLE rectifications');
   db.exec('ALTER TABLE rectifications_new RENAME TO rectifications');
-  db.exec('ALTER TABLE rectification_steps_new RENAME TO rectification_steps');
+  for (const c of children) db.exec(`ALTER TABLE ${c}_new RENAME TO ${c}`);
   for (const sql of extras) db.exec(sql);
 }

@@ -51,6 +51,21 @@ describe('people migration', () => {
     expect(indexes).toEqual(['rectification_steps_rect', 'rectifications_due', 'rectifications_state']);
   });
 
+  it('a table another branch adds that refers to rectifications is rebuilt with it, rows and reference kept', () => {
+    const f = path.join(tmpDir(), 'qa.sqlite');
+    schema4(f);
+    const raw = new Database(f);
+    raw.exec(`CREATE TABLE rect_links (id INTEGER PRIMARY KEY, rectification_id INTEGER NOT NULL REFERENCES rectifications(id), label TEXT);
+              CREATE INDEX rect_links_rect ON rect_links(rectification_id);
+              INSERT INTO rect_links (rectification_id, label) VALUES (1, 'complaint K-1');`);
+    raw.close();
+    const db = openDb(f);
+    expect(db.prepare('SELECT rectification_id, label FROM rect_links').all()).toEqual([{ rectification_id: 1, label: 'complaint K-1' }]);
+    expect(() => db.exec(`INSERT INTO rect_links (rectification_id) VALUES (42)`)).toThrow(/FOREIGN KEY/);
+    expect(db.prepare(`SELECT name FROM sqlite_schema WHERE name = 'rect_links_rect'`).pluck().get()).toBe('rect_links_rect');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+  });
+
   it('an answer changes only together with a recorded amendment that matches it', () => {
     const f = path.join(tmpDir(), 'qa.sqlite');
     schema4(f);
