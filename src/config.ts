@@ -39,6 +39,8 @@ export interface Config {
   checklists: Checklists;
   /** KPI target overrides (validated by the report). */
   kpis?: unknown;
+  /** Disputes of findings (SPEC §8): opened within windowDays days of the answer. */
+  disputes: { windowDays: number };
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -48,6 +50,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   columns: {},
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
+  disputes: { windowDays: 7 },
 }) as Config;
 
 export interface LoadedConfig {
@@ -169,7 +172,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -248,6 +251,14 @@ export function validateConfig(raw: unknown, file?: string): Config {
         }
         out.kpis = v;
         break;
+      case 'disputes': {
+        const d = object(v, 'disputes', file);
+        for (const [dk, dv] of Object.entries(d)) {
+          if (dk === 'windowDays') out.disputes.windowDays = run('disputes.windowDays', num(0, 365, { integer: true }), dv);
+          else fail(`disputes.${dk}`, `unknown key${suggest(dk, ['windowDays'])}`, file);
+        }
+        break;
+      }
       default:
         fail(k, `unknown key${suggest(k, topKeys.filter((t) => t !== '$schema'))}`, file);
     }

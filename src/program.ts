@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { registerPeopleCommands } from './commands/defs/people.js';
 
 /** The package version: package.json sits two levels up from dist/src/, one from src/ (tests). */
 function version(): string {
@@ -410,6 +411,8 @@ export function buildProgram(): Command {
         return (ctx) => runConfigShow(ctx);
       }),
     );
+
+  registerPeopleCommands(program, action, examples);
 
   return program;
 }

@@ -30,6 +30,7 @@ import {
   type RecordFigures,
 } from '../db/report.js';
 import { UsageError } from '../errors.js';
+import { peopleSections, type PeopleSections } from './people-report.js';
 
 /** Bump when the cached record figures change meaning. */
 const FIGURES_VERSION = 4;
@@ -69,6 +70,8 @@ export interface Report {
   bounds: { record_type: string; N: number; n: number; k: number; observed: number | null; upper: number; rate: number | null }[];
   trend: { months: string[] };
   warnings: string[];
+  /** SPEC §8: dispute and overturn rates per auditor; control charts (app/people-report.ts). */
+  people: PeopleSections;
 }
 
 export interface ReportContext {
@@ -96,7 +99,7 @@ function calendarSignature(config: Config, cal: WorkCalendar): string {
 }
 
 /** The month's days with the per-record SLA rules (consult working hours, contract 3-working-day deadline). */
-function dayRules(month: string, zone: Zone, cal: WorkCalendar, guessed: Set<number>): DayRule[] {
+export function dayRules(month: string, zone: Zone, cal: WorkCalendar, guessed: Set<number>): DayRule[] {
   const out: DayRule[] = [];
   const y = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
@@ -159,8 +162,9 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
     surveys: surveyFigures(db, start, end),
     complaints: complaintRows(db, start, end),
     reviews: reviewedItems(db, start, end, config.rectification.callDepartment),
+    // A rectification withdrawn by a correction (SPEC §4) is no longer due.
     rectificationsDue: rects
-      .filter((r) => r.due_then >= firstDay && r.due_then <= lastDay)
+      .filter((r) => r.state_then !== 'withdrawn' && r.due_then >= firstDay && r.due_then <= lastDay)
       .map((r) => ({ due_end: zone.dayStart(addDays(r.due_then, 1)), first_done_at: r.first_done_at })),
     overdueAtEnd,
     asOf,
@@ -313,6 +317,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     bounds,
     trend: { months },
     warnings,
+    people: peopleSections(rc, month),
   };
 }
 

@@ -131,7 +131,7 @@ export function recordFinding(store: ReviewStore, config: Config, zone: Zone, in
     }
     if (check.answer) {
       throw new QaError(`${item.id} already has an answer for ${check.code}: ${check.answer.result} (by ${check.answer.auditor}, ${zone.format(check.answer.found_at)})`, {
-        hint: 'answers are final; a wrong fail is closed through its rectification',
+        hint: `answers are final; correct a wrong one with qa finding amend --item ${item.id} --check ${check.code} --result pass|fail|na --reason "…"`,
       });
     }
     const note = input.note?.trim() || null;

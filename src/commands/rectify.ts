@@ -62,7 +62,7 @@ export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; de
     const store = new ReviewStore(db);
     if (ctx.unmask) logUnmask(db, 'rectify list', 0);
     // Overdue means not done/verified: with --state it narrows those states (done alone leaves nothing).
-    const wanted = opts.overdue ? (states ?? ['open', 'analysed', 'planned']).filter((s) => s !== 'done' && s !== 'verified') : states;
+    const wanted = opts.overdue ? (states ?? ['open', 'analysed', 'planned']).filter((s) => s !== 'done' && s !== 'verified' && s !== 'withdrawn') : states;
     const rows =
       wanted && wanted.length === 0
         ? []
@@ -125,7 +125,7 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
 
 export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: string; note?: string; due?: string; by?: string }): number {
   const id = parseId(idArg);
-  if (!opts.to) throw new UsageError('--to <state> is required', { hint: `the states are ${STATES.join(' → ')}` });
+  if (!opts.to) throw new UsageError('--to <state> is required', { hint: `the states are ${STATES.filter((s) => s !== 'withdrawn').join(' → ')}` });
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });

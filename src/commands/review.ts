@@ -19,6 +19,8 @@ import { checkText, renderItem, severityLabel } from '../render/review.js';
 import { makeChalk } from '../render/term.js';
 
 export interface ReviewOptions {
+  /** `--calibration <id>`: answer a calibration's items blind instead (commands/people.ts). */
+  calibration?: string;
   item?: string;
   kind?: string;
   auditor?: string;
@@ -26,6 +28,10 @@ export interface ReviewOptions {
 }
 
 export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prompts = inquirerPrompts()): Promise<number> {
+  if (opts.calibration !== undefined) {
+    if (opts.item || opts.unsampled) throw new UsageError('--calibration walks the calibration’s own items: drop --item/--unsampled');
+    return (await import('./people.js')).runCalibrationReview(ctx, opts.calibration, opts, prompts);
+  }
   const refuseWithoutTerminal = (): void => {
     if (!ctx.interactive) {
       throw new UsageError('qa review asks questions and needs a terminal (stdin and stdout), without --no-input or CI', {

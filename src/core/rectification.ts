@@ -11,7 +11,7 @@
  * the owner (with the verification result) to reach verified or to send it
  * back to planned. Pure: the caller supplies the current state and the step.
  */
-export const STATES = ['open', 'analysed', 'planned', 'done', 'verified'] as const;
+export const STATES = ['open', 'analysed', 'planned', 'done', 'verified', 'withdrawn'] as const;
 export type State = (typeof STATES)[number];
 
 export const NEXT: Readonly<Record<State, readonly State[]>> = {
@@ -20,6 +20,8 @@ export const NEXT: Readonly<Record<State, readonly State[]>> = {
   planned: ['done'],
   done: ['verified', 'planned'],
   verified: [],
+  // Only a correction reaches it (the failed answer was amended: SPEC §4), and only a correction leaves it.
+  withdrawn: [],
 };
 
 export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> = {
@@ -28,6 +30,7 @@ export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> =
   planned: { zh: '已制定措施', en: 'planned' },
   done: { zh: '已整改', en: 'done' },
   verified: { zh: '已验证关闭', en: 'verified' },
+  withdrawn: { zh: '已撤销', en: 'withdrawn' },
 };
 
 export interface Current {
@@ -56,7 +59,10 @@ export function isState(s: string): s is State {
 /** Is this step allowed, and does it carry what it needs? */
 export function checkStep(cur: Current, step: Step): StepCheck {
   if (!isState(step.to)) {
-    return { ok: false, problem: `"${step.to}" is not a rectification state`, hint: `the states are ${STATES.join(' → ')}` };
+    return { ok: false, problem: `"${step.to}" is not a rectification state`, hint: `the states are ${STATES.filter((s) => s !== 'withdrawn').join(' → ')}` };
+  }
+  if (step.to === 'withdrawn' && cur.state !== 'withdrawn') {
+    return { ok: false, problem: 'a rectification is withdrawn only by correcting its finding', hint: 'qa finding amend --item <id> --check <code> --result pass|na --reason "…"' };
   }
   const allowed = NEXT[cur.state];
   if (!allowed.includes(step.to)) {
@@ -103,6 +109,8 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     }
     case 'open':
       return { ok: false, problem: 'a rectification cannot go back to open', hint: `from ${cur.state} it can go to: ${allowed.join(', ')}` };
+    case 'withdrawn':
+      return { ok: false, problem: 'a rectification is withdrawn only by correcting its finding', hint: 'qa finding amend --item <id> --check <code> --result pass|na --reason "…"' };
   }
 }
 
@@ -121,9 +129,9 @@ function verifierCheck(cur: Current, by: string): StepCheck | null {
   return null;
 }
 
-/** Overdue = past its due date (local) and not done or verified (SPEC §4). */
+/** Overdue = past its due date (local) and not done or verified (SPEC §4); a withdrawn one is never overdue. */
 export function isOverdue(state: State, dueDate: string, today: string): boolean {
-  return state !== 'done' && state !== 'verified' && today > dueDate;
+  return state !== 'done' && state !== 'verified' && state !== 'withdrawn' && today > dueDate;
 }
 
 /** Whole days past the due date on `today` (local dates), 0 when not overdue. */

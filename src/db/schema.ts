@@ -371,6 +371,109 @@ export const MIGRATIONS: readonly Migration[] = [
       installVersionTriggers(db);
     },
   },
+  {
+    version: 6,
+    description: 'people: finding corrections, the withdrawn rectification state, disputes, calibration',
+    up: (db) => {
+      // Corrections (SPEC §4): an answer changes only together with a recorded
+      // amendment that keeps the original; the trigger refuses anything else.
+      db.exec(`
+        CREATE TABLE finding_amendments (
+          id                   INTEGER PRIMARY KEY,
+          finding_id           INTEGER NOT NULL REFERENCES findings(id),
+          old_result           TEXT NOT NULL,
+          old_note             TEXT,
+          new_result           TEXT NOT NULL CHECK (new_result IN ('pass', 'fail', 'na')),
+          new_note             TEXT,
+          reason               TEXT NOT NULL,
+          actor                TEXT NOT NULL,
+          at                   INTEGER NOT NULL,
+          dispute_id           INTEGER,          -- set when a dispute's overturn made it
+          rectification_id     INTEGER,          -- the rectification it withdrew, opened or reopened
+          rectification_action TEXT              -- withdrawn | opened | reopened | kept
+        );
+        CREATE INDEX finding_amendments_finding ON finding_amendments(finding_id);
+        CREATE TRIGGER finding_amendments_no_update BEFORE UPDATE ON finding_amendments BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+        CREATE TRIGGER finding_amendments_no_delete BEFORE DELETE ON finding_amendments BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+
+        DROP TRIGGER findings_no_update;
+        CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings
+        WHEN NEW.id IS NOT OLD.id OR NEW.review_id IS NOT OLD.review_id OR NEW.check_code IS NOT OLD.check_code
+          OR NEW.category IS NOT OLD.category OR NEW.severity IS NOT OLD.severity OR NEW.check_text IS NOT OLD.check_text
+          OR NEW.auditor IS NOT OLD.auditor OR NEW.found_at IS NOT OLD.found_at
+          OR NOT EXISTS (SELECT 1 FROM finding_amendments a
+                         WHERE a.id = (SELECT max(id) FROM finding_amendments WHERE finding_id = OLD.id)
+                           AND a.old_result = OLD.result AND a.new_result = NEW.result AND a.new_note IS NEW.note)
+        BEGIN SELECT RAISE(ABORT, 'findings are final once recorded: an answer changes only with a recorded amendment (qa finding amend)'); END;
+
+        -- Disputes (SPEC §8): one open dispute per answer at a time; decided once.
+        CREATE TABLE disputes (
+          id             INTEGER PRIMARY KEY,
+          finding_id     INTEGER NOT NULL REFERENCES findings(id),
+          answer_result  TEXT NOT NULL,     -- the answer disputed, who gave it and when
+          answer_auditor TEXT NOT NULL,
+          answer_at      INTEGER NOT NULL,
+          opened_by      TEXT NOT NULL,
+          opened_at      INTEGER NOT NULL,
+          reason         TEXT NOT NULL,
+          state          TEXT NOT NULL CHECK (state IN ('open', 'upheld', 'overturned')),
+          decided_by     TEXT,
+          decided_at     INTEGER,
+          decision_note  TEXT,
+          new_result     TEXT,
+          amendment_id   INTEGER REFERENCES finding_amendments(id)
+        );
+        CREATE INDEX disputes_finding ON disputes(finding_id);
+        CREATE UNIQUE INDEX disputes_one_open ON disputes(finding_id) WHERE state = 'open';
+        CREATE TRIGGER disputes_no_delete BEFORE DELETE ON disputes BEGIN SELECT RAISE(ABORT, 'disputes are kept'); END;
+        CREATE TRIGGER disputes_decided_once BEFORE UPDATE ON disputes WHEN OLD.state <> 'open' OR NEW.finding_id IS NOT OLD.finding_id
+          OR NEW.opened_by IS NOT OLD.opened_by OR NEW.opened_at IS NOT OLD.opened_at OR NEW.reason IS NOT OLD.reason
+        BEGIN SELECT RAISE(ABORT, 'a decided dispute is final'); END;
+
+        -- Calibration (SPEC §8): double review, blind, kept apart from findings.
+        CREATE TABLE calibrations (
+          id         INTEGER PRIMARY KEY,
+          kind       TEXT,               -- the --kind filter (checklist kind, records or calls), null: any
+          auditors   TEXT NOT NULL,      -- JSON list
+          seed       TEXT NOT NULL,
+          requested  INTEGER NOT NULL,
+          population INTEGER NOT NULL,   -- sampled items it drew from
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE calibration_items (
+          calibration_id INTEGER NOT NULL REFERENCES calibrations(id),
+          position       INTEGER NOT NULL,
+          kind           TEXT NOT NULL,
+          item_id        TEXT NOT NULL,
+          checklist      TEXT NOT NULL,
+          checks         TEXT NOT NULL,  -- JSON: check codes in force when drawn
+          snapshot       TEXT NOT NULL,  -- the item as every auditor sees it
+          rank           TEXT NOT NULL,
+          PRIMARY KEY (calibration_id, kind, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE calibration_answers (
+          id             INTEGER PRIMARY KEY,
+          calibration_id INTEGER NOT NULL REFERENCES calibrations(id),
+          kind           TEXT NOT NULL,
+          item_id        TEXT NOT NULL,
+          check_code     TEXT NOT NULL,
+          auditor        TEXT NOT NULL,
+          result         TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+          note           TEXT,
+          at             INTEGER NOT NULL,
+          UNIQUE (calibration_id, kind, item_id, check_code, auditor)
+        );
+        CREATE TRIGGER calibrations_no_change BEFORE UPDATE ON calibrations BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibrations_no_delete BEFORE DELETE ON calibrations BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_items_no_change BEFORE UPDATE ON calibration_items BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_items_no_delete BEFORE DELETE ON calibration_items BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_answers_no_change BEFORE UPDATE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
+        CREATE TRIGGER calibration_answers_no_delete BEFORE DELETE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
+      `);
+      allowWithdrawnState(db);
+    },
+  },
 ];
 
 /** Columns of an input table that are bookkeeping, not the export's content. */
@@ -417,3 +520,57 @@ export function installVersionTriggers(db: Database.Database): void {
 }
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+
+/**
+ * Let rectifications.state hold 'withdrawn' (SPEC §4 corrections). SQLite
+ * cannot change a CHECK in place and the migration runs inside a transaction
+ * with foreign keys on, so the table and the tables that refer to it
+ * (rectification_steps, and any a later branch adds) are rebuilt from their
+ * own stored SQL, whatever columns they have by then: new parent, new
+ * children pointing at the new parent, copy, drop children then parent,
+ * rename (the rename carries the children's references along), then the
+ * indexes and triggers as they were. Already allowing 'withdrawn': nothing.
+ */
+function allowWithdrawnState(db: Database.Database): void {
+  const sqlOf = (name: string): string => {
+    const sql = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(name) as string | undefined;
+    if (!sql) throw new Error(`migration: table ${name} is missing`);
+    return sql;
+  };
+  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  const refersTo = (t: string, target: string): boolean => (db.pragma(`foreign_key_list(${JSON.stringify(t)})`) as { table: string }[]).some((fk) => fk.table === target);
+  const children = tables.filter((t) => t !== 'rectifications' && refersTo(t, 'rectifications'));
+  for (const c of children) {
+    const grand = tables.filter((t) => t !== c && refersTo(t, c));
+    if (grand.length) throw new Error(`migration: ${grand.join(', ')} refer to ${c}, which must be rebuilt: extend allowWithdrawnState`);
+  }
+  const parent = sqlOf('rectifications');
+  const states = /state\s+TEXT\s+NOT\s+NULL\s+CHECK\s*\(\s*state\s+IN\s*\(([^)]*)\)\s*\)/i;
+  const m = states.exec(parent);
+  if (!m) throw new Error('migration: cannot find the state CHECK of rectifications');
+  if (m[1]!.includes("'withdrawn'")) return;
+  const family = ['rectifications', ...children];
+  const extras = db
+    .prepare(`SELECT sql FROM sqlite_schema WHERE tbl_name IN (${family.map(() => '?').join(', ')}) AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
+    .pluck()
+    .all(...family) as string[];
+  const renamed = (sql: string, name: string): string => {
+    const out = sql.replace(new RegExp(`^CREATE TABLE\\s+"?${name}"?`, 'i'), `CREATE TABLE ${name}_new`);
+    if (out === sql) throw new Error(`migration: cannot rename ${name}`);
+    return out;
+  };
+  db.exec(renamed(parent, 'rectifications').replace(states, (all, list: string) => all.replace(list, `${list}, 'withdrawn'`)));
+  db.exec('INSERT INTO rectifications_new SELECT * FROM rectifications');
+  for (const c of children) {
+    const sql = renamed(sqlOf(c), c).replace(/REFERENCES\s+"?rectifications"?\s*\(/gi, 'REFERENCES rectifications_new(');
+    if (!/REFERENCES rectifications_new\(/.test(sql)) throw new Error(`migration: cannot find the reference of ${c}`);
+    db.exec(sql);
+    db.exec(`INSERT INTO ${c}_new SELECT * FROM ${c}`);
+  }
+  for (const c of children) db.exec(`DROP TABLE ${c}`);
+  db.exec('DROP TABLE rectifications');
+  db.exec('ALTER TABLE rectifications_new RENAME TO rectifications');
+  for (const c of children) db.exec(`ALTER TABLE ${c}_new RENAME TO ${c}`);
+  for (const sql of extras) db.exec(sql);
+}

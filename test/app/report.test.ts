@@ -105,7 +105,7 @@ describe('report: sampling, review and rectification figures', () => {
     expect(r.rectifications.overdue).toEqual([
       { id: x3, item_id: r1, check: 'first_time_fix', severity: 'major', owner_department: '技术部', owner_person: 'JS01', due_date: '2026-10-27', days_overdue: 4, state: 'open' },
     ]);
-    expect(r.rectifications.by_state).toEqual({ open: 1, analysed: 0, planned: 0, done: 1, verified: 1 });
+    expect(r.rectifications.by_state).toEqual({ open: 1, analysed: 0, planned: 0, done: 1, verified: 1, withdrawn: 0 });
     // Bounds: consult N=10, n=2, k=1; repair N=5, n=1, k=1.
     expect(r.bounds).toEqual([
       { record_type: 'consult', N: 10, n: 2, k: 1, observed: 0.5, upper: hypergeometricUpper(10, 2, 1).upper, rate: hypergeometricUpper(10, 2, 1).upper / 10 },

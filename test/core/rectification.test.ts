@@ -13,7 +13,7 @@ describe('rectification state machine', () => {
   ];
 
   for (const from of STATES) {
-    for (const to of STATES) {
+    for (const to of STATES.filter((s) => s !== 'withdrawn')) {
       const ok = legal.some(([a, b]) => a === from && b === to);
       it(`${from} → ${to} is ${ok ? 'allowed' : 'refused, naming the allowed next states'}`, () => {
         const r = checkStep(at(from), { to, note: 'text', by: 'zhang.wei' });
@@ -25,6 +25,13 @@ describe('rectification state machine', () => {
       });
     }
   }
+
+  it('no step reaches withdrawn: only a correction of the finding does (SPEC §4)', () => {
+    for (const from of STATES.filter((s) => s !== 'withdrawn')) {
+      expect(checkStep(at(from), { to: 'withdrawn', note: 'x', by: 'a' })).toMatchObject({ ok: false, problem: 'a rectification is withdrawn only by correcting its finding' });
+    }
+    expect(isOverdue('withdrawn', '2026-10-01', '2026-11-30')).toBe(false);
+  });
 
   it('an unknown state is refused with the list of states', () => {
     expect(checkStep(at('open'), { to: 'closed', note: 'x', by: 'a' })).toEqual({ ok: false, problem: '"closed" is not a rectification state', hint: 'the states are open → analysed → planned → done → verified' });
