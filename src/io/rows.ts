@@ -6,7 +6,7 @@
 import { QaError } from '../errors.js';
 import { KIND_SCHEMAS, type FieldDef, type Kind, type KindSchema } from '../core/kinds.js';
 import type { Zone } from '../core/time.js';
-import { Bad, parseBool, parseDuration, parseRecordType, parseScore, parseTimestamp } from './values.js';
+import { Bad, parseBool, parseChoice, parseDuration, parseRecordType, parseScore, parseTimestamp } from './values.js';
 
 export interface HeaderMap {
   schema: KindSchema;
@@ -175,6 +175,9 @@ export class RowConverter {
           break;
         case 'record_type':
           r = parseRecordType(v);
+          break;
+        case 'choice':
+          r = parseChoice(v, fd.choices ?? {});
           break;
       }
       if (r instanceof Bad) {

@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'negative_duration'
   | 'bad_score'
   | 'bad_record_type'
+  | 'bad_choice'
   | 'duplicate_id'
   | 'field_count'
   | 'malformed_row';
@@ -28,6 +29,8 @@ export class Bad {
     readonly code: ProblemCode,
     readonly value: string,
     readonly extra: number = 0,
+    /** For bad_choice: the accepted ids, for the message. */
+    readonly allowed: string = '',
   ) {}
 }
 
@@ -50,6 +53,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
       case 'negative_duration': return `${v} 是负数，时长不能为负`;
       case 'bad_score': return `${v} 不是 1–5 的评分`;
       case 'bad_record_type': return `${v} 不是记录类型（consult 咨询、contract 合同、delivery 交付、repair 维修、return 退租）`;
+      case 'bad_choice': return `${v} 不是可用的值（${b.allowed}）`;
       case 'duplicate_id': return `${v} 在本文件中重复（首次出现在第 ${b.extra} 行）`;
       case 'field_count': return `本行有 ${b.value} 个字段，表头有 ${b.extra} 个`;
       case 'malformed_row': return '引号使用有误：闭合引号后还有文字（引号字段内的引号应写成 ""）';
@@ -64,6 +68,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
     case 'negative_duration': return `${v} is negative; a duration cannot be`;
     case 'bad_score': return `${v} is not a score from 1 to 5`;
     case 'bad_record_type': return `${v} is not a record type (consult, contract, delivery, repair, return)`;
+    case 'bad_choice': return `${v} is not one of ${b.allowed}`;
     case 'duplicate_id': return `${v} appears twice in this file (first on line ${b.extra})`;
     case 'field_count': return `the row has ${b.value} fields but the header has ${b.extra}`;
     case 'malformed_row': return 'bad quoting: text after a closing quote (write a quote inside a quoted field as "")';
@@ -236,3 +241,15 @@ export function parseRecordType(raw: string): RecordType | Bad {
 }
 
 export { RECORD_TYPES };
+
+/** A value of a 'choice' column (SPEC §6: severity, survey channel): any listed spelling → its id. */
+export function parseChoice(raw: string, choices: Readonly<Record<string, string>>): string | Bad {
+  const id = choices[raw.toLowerCase()];
+  if (id !== undefined) return id;
+  const ids = [...new Set(Object.values(choices))];
+  const named = ids.map((i) => {
+    const zh = Object.keys(choices).find((k) => choices[k] === i && /[^\x00-\x7f]/.test(k));
+    return zh ? `${i} ${zh}` : i;
+  });
+  return new Bad('bad_choice', raw, 0, named.join(', '));
+}
