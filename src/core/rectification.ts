@@ -12,7 +12,13 @@
  * back to planned. Pure: the caller supplies the current state and the step.
  */
 export const STATES = ['open', 'analysed', 'planned', 'done', 'verified'] as const;
-export type State = (typeof STATES)[number];
+/**
+ * The loop's states, plus `withdrawn` (SPEC §4 corrections): a rectification
+ * whose cause was taken back before it was done — here a complaint
+ * re-verified as unfounded (SPEC §6). Kept, final, never overdue, and left
+ * out of the report's counts.
+ */
+export type State = (typeof STATES)[number] | 'withdrawn';
 
 export const NEXT: Readonly<Record<State, readonly State[]>> = {
   open: ['analysed'],
@@ -20,6 +26,7 @@ export const NEXT: Readonly<Record<State, readonly State[]>> = {
   planned: ['done'],
   done: ['verified', 'planned'],
   verified: [],
+  withdrawn: [],
 };
 
 export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> = {
@@ -28,6 +35,7 @@ export const STATE_LABELS: Readonly<Record<State, { zh: string; en: string }>> =
   planned: { zh: '已制定措施', en: 'planned' },
   done: { zh: '已整改', en: 'done' },
   verified: { zh: '已验证关闭', en: 'verified' },
+  withdrawn: { zh: '已撤销', en: 'withdrawn' },
 };
 
 export interface Current {
@@ -103,6 +111,8 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     }
     case 'open':
       return { ok: false, problem: 'a rectification cannot go back to open', hint: `from ${cur.state} it can go to: ${allowed.join(', ')}` };
+    case 'withdrawn':
+      return { ok: false, problem: 'a rectification is withdrawn only by taking back its cause', hint: 'qa complaint verify <id> --unfounded --amend --reason …' };
   }
 }
 
@@ -123,7 +133,7 @@ function verifierCheck(cur: Current, by: string): StepCheck | null {
 
 /** Overdue = past its due date (local) and not done or verified (SPEC §4). */
 export function isOverdue(state: State, dueDate: string, today: string): boolean {
-  return state !== 'done' && state !== 'verified' && today > dueDate;
+  return state !== 'done' && state !== 'verified' && state !== 'withdrawn' && today > dueDate;
 }
 
 /** Whole days past the due date on `today` (local dates), 0 when not overdue. */

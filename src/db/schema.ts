@@ -419,6 +419,7 @@ export const MIGRATIONS: readonly Migration[] = [
           trigger_at  INTEGER NOT NULL,   -- rental ended / complaint resolved / programme started
           due_date    TEXT NOT NULL,      -- YYYY-MM-DD local: surveyed by the end of that day
           rank        INTEGER,            -- churn draw rank under the run's seed
+          contact_record_id TEXT,         -- the record whose phone to call (masked on output)
           UNIQUE (reason, source_id, customer_id)
         );
         CREATE INDEX callback_entries_due ON callback_entries(due_date);
@@ -462,7 +463,8 @@ export const MIGRATIONS: readonly Migration[] = [
         );
         CREATE INDEX rectifications_state ON rectifications(state, due_date);
         CREATE INDEX rectifications_due ON rectifications(due_date);
-        CREATE UNIQUE INDEX rectifications_source ON rectifications(source, source_id) WHERE source_id IS NOT NULL;
+        -- One live rectification per complaint or survey (a withdrawn one stays beside a later one).
+        CREATE UNIQUE INDEX rectifications_source ON rectifications(source, source_id) WHERE source_id IS NOT NULL AND state <> 'withdrawn';
         CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
         CREATE TABLE rectification_steps (
           id                INTEGER PRIMARY KEY,
