@@ -77,7 +77,7 @@ function withinHours(rows: readonly ComplaintRow[], field: keyof ComplaintRow, h
 }
 
 /** complaint_handling_on_time: each of the four timing rules of one complaint — true, false, or null when a value is missing. */
-export function complaintTimings(c: ComplaintRow, ctx: KpiContext): (boolean | null)[] {
+export function complaintTimings(c: ComplaintRow, ctx: KpiContext): [boolean | null, boolean | null, boolean | null, boolean | null] {
   const within = (t: number | null, hours: number): boolean | null => (t === null ? null : t - c.received_at <= hours * HOUR);
   let resolution: boolean | null = null;
   if (c.solution_confirmed_at !== null && c.resolved_at !== null) {
