@@ -175,6 +175,7 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
       .map((r) => ({ due_end: zone.dayStart(addDays(r.due_then, 1)), first_done_at: r.first_done_at })),
     overdueAtEnd,
     asOf,
+    reportedAt: rc.now,
     callbacks: {
       complainants: complainantsResolved(db, start, end),
       rentalsEnded: rentalsEnded(db, start, end),

@@ -64,10 +64,30 @@ const PHONE_ALIASES = ['客户电话', '手机号', '手机号码', '手机', '�
 const f = (name: string, type: FieldType, required: boolean, aliases: string[], personal = false): FieldDef =>
   personal ? { name, type, required, aliases, personal } : { name, type, required, aliases };
 
+/**
+ * Every 'choice' column's spellings, by index: a refused value's problem
+ * carries the index (a number survives the import worker's messages), so
+ * the message can list what the column accepts.
+ */
+export const CHOICE_SETS: Readonly<Record<string, string>>[] = [];
+
+/** The accepted values of a choice set, for messages: "normal 一般, major 重大". */
+export function choiceList(set: number): string {
+  const choices = CHOICE_SETS[set] ?? {};
+  const ids = [...new Set(Object.values(choices))];
+  return ids
+    .map((i) => {
+      const zh = Object.keys(choices).find((k) => choices[k] === i && /[^\x00-\x7f]/.test(k));
+      return zh ? `${i} ${zh}` : i;
+    })
+    .join(', ');
+}
+
 /** A 'choice' column: its ids with their Chinese names (SPEC §6), each accepted in either language. */
 const choice = (name: string, aliases: string[], values: Record<string, string[]>): FieldDef => {
   const choices: Record<string, string> = {};
   for (const [id, spellings] of Object.entries(values)) for (const s of [id, ...spellings]) choices[s.toLowerCase()] = id;
+  CHOICE_SETS.push(choices);
   return { name, type: 'choice', required: false, aliases, choices };
 };
 

@@ -30,6 +30,8 @@ export interface MonthFigures {
   asOf: number;
   /** SPEC §6: complainants resolved in M, rentals ended in M, and surveys by callback channel. */
   callbacks: CallbackFigures;
+  /** When the report is made: callback windows that straddle the month's end are judged then. */
+  reportedAt: number;
 }
 
 export interface Counted {
@@ -89,7 +91,8 @@ export function complaintTimings(c: ComplaintRow, ctx: KpiContext): [boolean | n
 }
 
 /**
- * A callback rule judged at `asOf`: a row counts once it was surveyed in time
+ * A callback rule judged at `asOf` (the report's time: a window may run past
+ * the month's end): a row counts once it was surveyed in time
  * (ok) or its deadline has passed (late); a row still inside its window with
  * no survey yet is not judged. Rows without a customer are missing.
  */
@@ -148,7 +151,8 @@ export const CASE_KPIS: readonly KpiDef[] = [
     source: '002 三(四)3',
     // Complainants whose (latest) complaint was resolved in M: a survey within
     // complaintDays × 24 h of resolved_at. Judged once surveyed or once the window closed.
-    compute: (f, ctx) => callbackRule(f.callbacks.complainants, (r) => r.resolved_at + ctx.complaintDays * 24 * HOUR, f.asOf),
+    // (≤ N × 24 h: the exclusive deadline is one millisecond later.)
+    compute: (f, ctx) => callbackRule(f.callbacks.complainants, (r) => r.resolved_at + ctx.complaintDays * 24 * HOUR + 1, f.reportedAt),
   },
   {
     id: 'complaint_handling_on_time',
@@ -190,7 +194,7 @@ export const CASE_KPIS: readonly KpiDef[] = [
           d.guessedYears.forEach((y) => ctx.guessed.add(y));
           return d.deadline;
         },
-        f.asOf,
+        f.reportedAt,
       ),
   },
 ];
