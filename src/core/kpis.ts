@@ -186,16 +186,24 @@ export const CASE_KPIS: readonly KpiDef[] = [
     source: '001 第六条',
     // Return records completed in M: the customer's first survey at or after
     // completed_at, before the end of the 3rd working day after it.
-    compute: (f, ctx) =>
-      callbackRule(
+    compute: (f, ctx) => {
+      // One deadline per local day (a month has tens of thousands of returns, a few dozen days).
+      const byDay = new Map<string, number>();
+      return callbackRule(
         f.callbacks.rentalsEnded,
         (r) => {
-          const d = workdayDeadline(ctx.calendar, ctx.zone, r.completed_at, 3);
-          d.guessedYears.forEach((y) => ctx.guessed.add(y));
-          return d.deadline;
+          const day = ctx.zone.dateOf(r.completed_at);
+          let deadline = byDay.get(day);
+          if (deadline === undefined) {
+            const d = workdayDeadline(ctx.calendar, ctx.zone, r.completed_at, 3);
+            d.guessedYears.forEach((y) => ctx.guessed.add(y));
+            byDay.set(day, (deadline = d.deadline));
+          }
+          return deadline;
         },
         f.reportedAt,
-      ),
+      );
+    },
   },
 ];
 

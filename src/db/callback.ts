@@ -16,7 +16,8 @@ export function endedCandidates(db: Db, from: number, to: number): EndedCandidat
       .prepare(
         `SELECT r.record_id, r.customer_id, r.completed_at,
                 EXISTS (SELECT 1 FROM surveys s WHERE s.customer_id = r.customer_id AND s.surveyed_at >= r.completed_at) AS surveyed
-         FROM records r WHERE r.record_type = 'return' AND r.completed_at >= ? AND r.completed_at < ? AND r.customer_id IS NOT NULL`,
+         FROM records r INDEXED BY records_return_completed
+         WHERE r.record_type = 'return' AND r.completed_at >= ? AND r.completed_at < ? AND r.customer_id IS NOT NULL`,
       )
       .all(from, to) as (Omit<EndedCandidate, 'surveyed'> & { surveyed: number })[]
   ).map((r) => ({ ...r, surveyed: r.surveyed === 1 }));

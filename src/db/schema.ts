@@ -372,8 +372,9 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE surveys ADD COLUMN return_score REAL CHECK (return_score BETWEEN 1 AND 5);
         -- "Has this customer been surveyed since T?" (callback worklist, complaint_callback, survey_within_3wd).
         CREATE INDEX surveys_customer ON surveys(customer_id, surveyed_at);
-        -- Rentals that ended in a period (return records by completed_at): only return rows are indexed.
-        CREATE INDEX records_return_completed ON records(completed_at) WHERE record_type = 'return';
+        -- Rentals that ended in a period (return records by completed_at): only return rows are
+        -- indexed, with the customer and id so the month's returns are read without the table.
+        CREATE INDEX records_return_completed ON records(completed_at, customer_id, record_id) WHERE record_type = 'return';
 
         -- The verification report (核查报告, 000 §三(二)): append-only; an
         -- amendment is a new row naming the one it replaces.
