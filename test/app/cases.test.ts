@@ -133,6 +133,27 @@ describe('SPEC §6 complaint KPIs, hand-computed', () => {
     expect(kpi(report(db, '2026-11-03T12:00:00'), 'survey_within_3wd')).toMatchObject({ numerator: 1, denominator: 1, missing: 1 });
   });
 
+  it('survey_within_3wd over National Day, the adjusted Saturday, and into a year without calendar data (warned)', async () => {
+    const db = makeDb();
+    await loadOk(
+      db,
+      'records',
+      `record_id,record_type,occurred_at,customer_id,completed_at
+A,return,2026-09-30 18:00,KA,2026-09-30 20:00
+B,return,2026-09-30 18:00,KB,2026-09-30 20:00
+C,return,2026-12-30 09:00,KC,2026-12-30 10:00
+`,
+    );
+    // 1–7 Oct off; 8, 9 Oct and Saturday 10 Oct (调休) are the three working days: KA on the 10th is in time, KB on the 11th late.
+    // 30 Dec 2026 → 31 Dec, then 2027 (no calendar data: Mon–Fri) 1 Jan, 4 Jan: KC on 4 Jan is in time.
+    await loadOk(db, 'surveys', 'survey_id,customer_id,surveyed_at,channel\nS1,KA,2026-10-10 23:00,phone\nS2,KB,2026-10-11 09:00,phone\nS3,KC,2027-01-04 18:00,phone\n');
+    const sep = buildReport({ db, config: config(), zone, calendar, now: at('2026-11-15T12:00:00') }, '2026-09');
+    expect(kpi(sep, 'survey_within_3wd')).toMatchObject({ numerator: 1, denominator: 2 });
+    const dec = buildReport({ db, config: config(), zone, calendar, now: at('2027-01-15T12:00:00') }, '2026-12');
+    expect(kpi(dec, 'survey_within_3wd')).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(dec.warnings.join('\n')).toContain('no holiday calendar for 2027');
+  });
+
   it('callback_coverage: served customers surveyed by phone or SMS (config channels), and the cached figure follows new surveys', async () => {
     const db = await fixture();
     // Served in October: K1, K2, K3, K5, K6 (R4 has no customer). Phone/SMS: K1, K5. K9 was not served.
