@@ -58,10 +58,10 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   timezone: 'Asia/Shanghai',
   sampling: { recordRate: 0.2, callsPerWeek: 50, minCallSeconds: 30 },
   rectification: { days: 7, callDepartment: '客服部' },
-  callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
   columns: {},
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
+  callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
 }) as Config;
 
 export interface LoadedConfig {
