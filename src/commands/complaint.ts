@@ -8,7 +8,7 @@ import { maskPhonesInText } from '../core/mask.js';
 import { complaintTimings } from '../core/kpis.js';
 import { WorkCalendar } from '../core/calendar.js';
 import { Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
+import { appendAudit } from '../db/audit.js';
 import { complaintById, listComplaints, surveysSince, verificationsOf, type ComplaintListRow, type VerificationRow } from '../db/cases.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type RectificationView } from '../db/review.js';
@@ -17,6 +17,15 @@ import { tr, type Lang } from '../i18n.js';
 import { stateLabel } from '../render/review.js';
 import { makeChalk, renderPairs, renderTable } from '../render/term.js';
 import { parseMonthOption } from './options.js';
+
+/**
+ * --unmask (SPEC §1): log the command, how many texts shown held a phone
+ * number, and the complaints they came from.
+ */
+function logShown(db: ReturnType<typeof openDb>, where: string, texts: readonly { id: string; text: string | null }[]): void {
+  const ids = [...new Set(texts.filter((t) => t.text !== null && maskPhonesInText(t.text) !== t.text).map((t) => t.id))];
+  appendAudit(db, { action: 'unmask', entity: 'output', entityId: where, detail: { phones: texts.filter((t) => t.text !== null && maskPhonesInText(t.text) !== t.text).length, complaints: ids } });
+}
 
 function open(ctx: Context) {
   const { config } = ctx.config();
@@ -72,7 +81,7 @@ export function runComplaintVerify(
       amend: opts.amend,
       reason: opts.reason,
     });
-    if (ctx.unmask) logUnmask(db, `complaint verify ${id}`, 0);
+    if (ctx.unmask) logShown(db, `complaint verify ${id}`, [{ id, text: r.verification.cause }, { id, text: r.verification.reason }]);
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify({ complaint_id: id, verification: verificationJson(r.verification, zone, m), rectification_action: r.action, rectification: rectJson(r.rectification), notes: r.notes }, null, 2)}\n`);
@@ -121,7 +130,7 @@ export function runComplaintList(ctx: Context, opts: { month?: string; open?: bo
   try {
     const [start, end] = month ? zone.monthRange(month) : [undefined, undefined];
     const rows = listComplaints(db, { ...(start !== undefined ? { start, end: end! } : {}), open: !!opts.open, unverified: !!opts.unverified });
-    if (ctx.unmask) logUnmask(db, 'complaint list', 0);
+    if (ctx.unmask) logShown(db, 'complaint list', rows.map((c) => ({ id: c.complaint_id, text: c.description })));
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(rows.map((c) => listJson(c, zone, m)), null, 2)}\n`);
@@ -175,7 +184,9 @@ export function runComplaintShow(ctx: Context, id: string): number {
     }
     const guessed = new Set<number>();
     const [ack, verif, inv, resolution] = complaintTimings({ ...c, founded: null }, { zone, calendar, callsPerWeek: 0, guessed, complaintDays: config.callback.complaintDays });
-    if (ctx.unmask) logUnmask(db, `complaint show ${id}`, 0);
+    if (ctx.unmask) {
+      logShown(db, `complaint show ${id}`, [c.description, c.demand, ...history.flatMap((v) => [v.cause, v.reason]), ...steps.map((s) => s.note), ...Object.values(c.extras ? (JSON.parse(c.extras) as Record<string, string>) : {})].map((text) => ({ id, text })));
+    }
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     const extras = c.extras ? (JSON.parse(c.extras) as Record<string, string>) : {};
     const doc = {
