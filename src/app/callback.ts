@@ -10,7 +10,7 @@ import type { WorkCalendar } from '../core/calendar.js';
 import { CALLBACK_ALGORITHM, churnPeriodOf, planCallbacks, quarterDates, quartersDue, type CallbackReason, type Plan, type PlannedEntry } from '../core/callback.js';
 import { addDays, type Zone } from '../core/time.js';
 import { appendAudit } from '../db/audit.js';
-import { churnDrawn, complaintCandidates, customerSpans, endedCandidates, insertEntries, insertRun, nextRunId, surveysNeedingFollowUp } from '../db/callback.js';
+import { churnDrawn, complaintCandidates, customerSpans, endedCandidates, insertEntries, insertRun, nextRunId, quarterHandled, surveysNeedingFollowUp } from '../db/callback.js';
 import { metaGet, type Db } from '../db/open.js';
 import { ReviewStore } from '../db/review.js';
 
@@ -40,12 +40,14 @@ export function runCallbackPlan(db: Db, config: Config, zone: Zone, calendar: Wo
   return db.transaction(() => {
     const dStart = zone.dayStart(input.date);
     const from = zone.dayStart(addDays(input.date, -cb.lookbackDays));
-    const quarters = quartersDue(calendar, input.date, cb.lookbackDays).map((q) => {
-      const [first, last] = quarterDates(q.quarter);
-      const cut = Math.min(dStart, zone.dayStart(addDays(q.last_workday, 1)));
-      void last;
-      return { ...q, start: zone.dayStart(first), customers: customerSpans(db, cut) };
-    });
+    // A quarter is handled by the first run on or after its last working day
+    // (the scan of every customer's records is done once, not every morning).
+    const quarters = quartersDue(calendar, input.date, cb.lookbackDays)
+      .filter((q) => !quarterHandled(db, q.quarter))
+      .map((q) => {
+        const cut = Math.min(dStart, zone.dayStart(addDays(q.last_workday, 1)));
+        return { ...q, start: zone.dayStart(quarterDates(q.quarter)[0]), customers: customerSpans(db, cut) };
+      });
     const period = churnPeriodOf(input.date);
     const churn = period && !churnDrawn(db, period) ? { period, customers: customerSpans(db, dStart) } : null;
     const plan = planCallbacks({

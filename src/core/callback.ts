@@ -12,7 +12,7 @@
  *     after the resolution date (002 三(四)3, SPEC complaint_callback);
  *   - quarterly: once the last working day L of a quarter has come (L <= D,
  *     and D within `lookback` days of L, so a missed cron day still catches
- *     up), every long-term customer — first record at least 3 months before
+ *     up; the caller passes a quarter to the first such run only), every long-term customer — first record at least 3 months before
  *     L and a record in that quarter (合作满3个月, still renting) — due by the
  *     7th working day after L (调查周期为7个工作日);
  *   - churn: in June and December, once per half-year period (the first run

@@ -55,6 +55,11 @@ export function churnDrawn(db: Db, period: string): boolean {
     !!db.prepare(`SELECT 1 FROM callback_runs WHERE params ->> '$.churn_period' = ? LIMIT 1`).get(period);
 }
 
+/** Whether an earlier run already handled this quarter's long-term customers (params.quarters). */
+export function quarterHandled(db: Db, quarter: string): boolean {
+  return !!db.prepare(`SELECT 1 FROM callback_runs r, json_each(r.params, '$.quarters') q WHERE q.value = ? LIMIT 1`).get(quarter);
+}
+
 export interface CallbackRunRow {
   id: number;
   run_date: string;

@@ -260,7 +260,10 @@ describe('callback plan on the database', () => {
       ['R3', '13900006666'],
     ]);
     // Re-running adds nothing; a survey import closes R3's entry.
-    expect(runCallbackPlan(db, cfg, zone, calendar, { date: '2026-11-03', by: 'qa', at: at('2026-11-03T09:00:00') }).added).toEqual([]);
+    const rerun = runCallbackPlan(db, cfg, zone, calendar, { date: '2026-11-03', by: 'qa', at: at('2026-11-03T09:00:00') });
+    expect(rerun.added).toEqual([]);
+    // Q3 was handled by the first run: its customers are not scanned again.
+    expect([rerun.quarters, rerun.population.quarterly, run.quarters]).toEqual([[], 0, ['2026-Q3']]);
     await loadOk(db, 'surveys', 'survey_id,customer_id,surveyed_at,channel\nH9,K6,2026-11-03 15:00,phone\n');
     expect(listEntries(db, {}).map((e) => e.source_id)).toEqual(['T4']);
     expect(listEntries(db, { all: true }).find((e) => e.source_id === 'R3')).toMatchObject({ answered_by: 'H9' });
