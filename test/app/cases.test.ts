@@ -293,3 +293,44 @@ describe('bad values in the new columns are refused per line', () => {
     expect(db.prepare(`SELECT channel FROM surveys WHERE survey_id = 'H1'`).pluck().get()).toBe('phone');
   });
 });
+
+describe('callback plans do not depend on the import order (property)', () => {
+  it('the same rows imported in different orders and files give the same worklist and digest', async () => {
+    const fc = (await import('fast-check')).default;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.record({ id: fc.integer({ min: 1, max: 500 }), customer: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 30 }), surveyed: fc.boolean() }), { selector: (r) => r.id, minLength: 1, maxLength: 25 }),
+        fc.integer(),
+        async (rows, shuffleSeed) => {
+          const recs = rows.map((r) => `R${r.id},return,2026-10-${String(r.day).padStart(2, '0')} 09:00,K${r.customer},1390000${String(r.customer).padStart(4, '0')},2026-10-${String(r.day).padStart(2, '0')} 10:00`);
+          const survs = rows.filter((r) => r.surveyed).map((r) => `H${r.id},K${r.customer},2026-10-${String(r.day).padStart(2, '0')} 12:00,phone`);
+          let s = shuffleSeed;
+          const shuffled = <T>(xs: T[]): T[] =>
+            xs
+              .map((x) => ({ x, k: (s = (Math.imul(s, 1103515245) + 12345) | 0) }))
+              .sort((a, b) => a.k - b.k)
+              .map((p) => p.x);
+          const plan = async (records: string[][], surveys: string[], surveysFirst: boolean) => {
+            const db = makeDb('same-seed');
+            const loadSurveys = async () => {
+              if (surveys.length) await loadOk(db, 'surveys', `survey_id,customer_id,surveyed_at,channel\n${surveys.join('\n')}\n`);
+            };
+            // Surveys first in one database, last in the other; records in one file or two, shuffled.
+            if (surveysFirst) await loadSurveys();
+            for (const part of records) if (part.length) await loadOk(db, 'records', `record_id,record_type,occurred_at,customer_id,customer_phone,completed_at\n${part.join('\n')}\n`);
+            if (!surveysFirst) await loadSurveys();
+            const r = runCallbackPlan(db, config(), zone, calendar, { date: '2026-11-03', by: 'qa', at: at('2026-11-03T08:00:00') });
+            const list = listEntries(db, { all: true }).map(({ id: _id, ...e }) => e);
+            db.close();
+            return { list, digest: r.digest, population: r.population };
+          };
+          const a = await plan([recs], survs, false);
+          const mixed = shuffled(recs);
+          const b = await plan([mixed.slice(0, mixed.length >> 1), mixed.slice(mixed.length >> 1)], shuffled(survs), true);
+          expect(b).toEqual(a);
+        },
+      ),
+      { numRuns: 15 },
+    );
+  }, 60_000);
+});
