@@ -53,7 +53,8 @@ async function renderers(ctx: Context) {
 export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): Promise<number> {
   const states = opts.state?.split(',').map((s) => s.trim());
   for (const s of states ?? []) {
-    if (!(STATES as readonly string[]).includes(s)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, got "${s}"`);
+    // withdrawn: a complaint rectification taken back by a re-verification (SPEC §6).
+    if (![...STATES, 'withdrawn'].includes(s)) throw new UsageError(`--state must be one of ${[...STATES, 'withdrawn'].join(', ')}, got "${s}"`);
   }
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
