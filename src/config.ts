@@ -28,8 +28,21 @@ export interface RectificationConfig {
   callDepartment: string;
 }
 
+/** The callback programme (SPEC §6; 001 第六条, 002 三(四)3). */
+export interface CallbackConfig {
+  /** How far back a plan run looks for ended rentals and resolved complaints (days). */
+  lookbackDays: number;
+  /** A complainant is called back within this many days after resolved_at (complaint_callback). */
+  complaintDays: number;
+  /** Share of churn-risk customers drawn for a deep interview in June and December (001 第六条: 10 %). */
+  churnRate: number;
+  /** Owner of a survey follow-up whose survey names no record with a department (001 第五条: 客服部 leads). */
+  followUpDepartment: string;
+}
+
 export interface Config {
   timezone: string;
+  callback: CallbackConfig;
   sampling: SamplingConfig;
   rectification: RectificationConfig;
   /** Extra header aliases: columns.<kind>.<canonical> = ["别名", ...]. */
@@ -51,6 +64,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
   disputes: { windowDays: 7 },
+  callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
 }) as Config;
 
 export interface LoadedConfig {
@@ -172,7 +186,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -207,6 +221,21 @@ export function validateConfig(raw: unknown, file?: string): Config {
           if (rk === 'days') out.rectification.days = run('rectification.days', num(1, 365, { integer: true }), rv);
           else if (rk === 'callDepartment') out.rectification.callDepartment = run('rectification.callDepartment', nonEmpty, rv);
           else fail(`rectification.${rk}`, `unknown key${suggest(rk, ['days', 'callDepartment'])}`, file);
+        }
+        break;
+      }
+      case 'callback': {
+        const c = object(v, 'callback', file);
+        const checks: Record<keyof CallbackConfig, Check> = {
+          lookbackDays: num(1, 366, { integer: true }),
+          complaintDays: num(1, 365, { integer: true }),
+          churnRate: num(0, 1, { minExclusive: true }),
+          followUpDepartment: nonEmpty,
+        };
+        for (const [ck, cv] of Object.entries(c)) {
+          const check = checks[ck as keyof CallbackConfig];
+          if (!check) fail(`callback.${ck}`, `unknown key${suggest(ck, Object.keys(checks))}`, file);
+          (out.callback as unknown as Record<string, unknown>)[ck] = run(`callback.${ck}`, check, cv);
         }
         break;
       }

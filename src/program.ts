@@ -350,6 +350,102 @@ export function buildProgram(): Command {
       }),
     );
 
+  // ------------------------------------------------ SPEC §6: complaint cases and the callback programme
+  const complaint = program.command('complaint').description('complaint cases: the verification report (核查报告), the list, the whole case');
+  complaint
+    .command('verify')
+    .description('record the verification report of a complaint; a founded one opens a rectification for the responsible department/person')
+    .argument('<complaint-id>', 'the complaint id (qa complaint list)')
+    .option('--cause <text>', 'what caused it (required when founded; why it is unfounded otherwise)')
+    .option('--responsibility <dept[/staff]>', 'who is responsible: a department, optionally /staff id (founded)')
+    .option('--unfounded', 'the verification found the complaint unfounded')
+    .option('--by <name>', 'who verified it (default: $QA_USER or the login name)')
+    .option('--amend', 'replace an earlier verification (the first is kept in the history and the audit log)')
+    .option('--reason <text>', 'why the verification is amended (with --amend)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa complaint verify TS-202610-003 --cause "客服外发客户资料截图" --responsibility 客服部/KF03 --by zhang.wei',
+        'qa complaint verify TS-202610-007 --unfounded --cause "订单显示已按时送达，客户记错日期" --by zhang.wei',
+        'qa complaint verify TS-202610-003 --amend --reason "复核：责任在仓储部" --cause "…" --responsibility 仓储部/CC02',
+        '',
+        'A founded complaint opens a rectification (qa rectify list) due in rectification.days.',
+        'Amending to unfounded withdraws a rectification that is not done yet.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runComplaintVerify } = await import('./commands/complaint.js');
+        return (ctx, cmd) => runComplaintVerify(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+  complaint
+    .command('list')
+    .description('list complaints with their verification and rectification')
+    .option('--month <YYYY-MM>', 'only complaints received in this month')
+    .option('--open', 'only those not closed: not resolved, or founded with a rectification not verified yet')
+    .option('--unverified', 'only those without a verification report')
+    .addHelpText('after', examples(['qa complaint list --month 2026-10', 'qa complaint list --unverified --json']))
+    .action(
+      action(async () => {
+        const { runComplaintList } = await import('./commands/complaint.js');
+        return (ctx, cmd) => runComplaintList(ctx, cmd.opts());
+      }),
+    );
+  complaint
+    .command('show')
+    .description('the whole case: export fields and time limits, verification, rectification, surveys after resolution')
+    .argument('<complaint-id>', 'the complaint id')
+    .addHelpText('after', examples(['qa complaint show TS-202610-003', 'qa complaint show TS-202610-003 --json']))
+    .action(
+      action(async () => {
+        const { runComplaintShow } = await import('./commands/complaint.js');
+        return (ctx, cmd) => runComplaintShow(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+
+  const callback = program.command('callback').description('the callback worklist: who must be surveyed, why and by when');
+  callback
+    .command('plan')
+    .description("add today's callbacks to the worklist: ended rentals, quarterly long-term customers, churn-risk interviews (June/December), complainants")
+    .option('--date <YYYY-MM-DD>', 'run as if today were this date (default: today)')
+    .option('--seed <seed>', 'rank the churn draw with this seed instead of the database seed (recorded in the receipt)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa callback plan                     # every morning, after the imports',
+        'qa callback plan --date 2026-12-01 --json',
+        '',
+        'ended      rentals ended (return completed) in the last 35 days, no survey since: due in 3 working days',
+        'complaint  complaints resolved in the last 35 days, no survey since: due in callback.complaintDays (7) days',
+        'quarterly  from the last working day of a quarter: customers renting 3+ months, due in 7 working days',
+        'churn      June and December: 10 % of customers with no record in 6 months, by rank sha256("<seed>:churn:<id>"),',
+        '           due in 15 working days',
+        'A survey of the customer imported later closes the entry. Re-running adds nothing twice.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runCallbackPlan } = await import('./commands/callback.js');
+        return (ctx, cmd) => runCallbackPlan(ctx, cmd.opts());
+      }),
+    );
+  callback
+    .command('list')
+    .description('print the callback worklist (phones masked): open entries, due first')
+    .option('--due <YYYY-MM-DD>', 'only entries due on or before this date')
+    .option('--overdue', 'only entries past their due date')
+    .option('--reason <reasons>', 'only these reasons: ended, quarterly, churn, complaint (comma-separated)')
+    .option('--all', 'also entries already answered by a survey')
+    .addHelpText('after', examples(['qa callback list --overdue', 'qa callback list --due 2026-11-05 --reason ended,complaint', 'qa callback list --all --json']))
+    .action(
+      action(async () => {
+        const { runCallbackList } = await import('./commands/callback.js');
+        return (ctx, cmd) => runCallbackList(ctx, cmd.opts());
+      }),
+    );
+  // ------------------------------------------------ end of SPEC §6
+
   program
     .command('log')
     .description('the audit log: every change to findings and rectifications, and every --unmask')

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isKind, KINDS, type Kind } from '../core/kinds.js';
 import type { Context } from '../context.js';
-import { assertIntact, openDb, resolveDbPath } from '../db/open.js';
+import { assertIntact, openDb, resolveDbPath, type Db } from '../db/open.js';
+import type { Config } from '../config.js';
 import { logUnmask } from '../db/audit.js';
 import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
@@ -138,6 +139,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
         summaries.push(s);
         if (!s.committed) failed = true;
         if (!ctx.json) printSummary(ctx, s, Date.now() - started, chalk);
+        if (kind === 'surveys' && s.committed) await surveyFollowUps(ctx, db, config);
       } catch (e) {
         progress.done();
         if (e instanceof Interrupted) throw e;
@@ -331,6 +333,22 @@ function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnT
   if (s.rejected) {
     stderr.write(
       tr(L, `qa: 警告：${n(s.rejected)} 行被拒绝并保存在数据库中（qa rejects --import ${s.rejects_import_id}）\n`, `qa: warning: ${n(s.rejected)} row${s.rejected === 1 ? '' : 's'} rejected and kept in the database (qa rejects --import ${s.rejects_import_id})\n`),
+    );
+  }
+}
+
+/**
+ * SPEC §6: a survey with hidden_fee yes or overall <= 2 opens a follow-up
+ * rectification for its record's department, as soon as it is imported.
+ * Said on stderr (stdout keeps the import summary and its JSON as they are).
+ */
+async function surveyFollowUps(ctx: Context, db: Db, config: Config): Promise<void> {
+  const [{ openSurveyFollowUps }, { Zone }, { currentUser }] = await Promise.all([import('../app/callback.js'), import('../core/time.js'), import('../core/actor.js')]);
+  const at = ctx.now().getTime();
+  const ids = openSurveyFollowUps(db, config, new Zone(config.timezone), currentUser(ctx.env), at);
+  if (ids.length) {
+    ctx.streams.stderr.write(
+      tr(ctx.lang, `回访跟进：新开整改 ${ids.length} 项（隐藏收费或整体评分 ≤ 2），见 qa rectify list\n`, `survey follow-ups: ${ids.length} rectifications opened (hidden fee or overall <= 2); see qa rectify list\n`),
     );
   }
 }

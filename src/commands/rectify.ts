@@ -24,6 +24,7 @@ function json(r: RectificationView, zone: Zone, todayDate: string, unmask: boole
     id: r.id,
     state: r.state,
     item: { kind: r.kind, id: r.item_id, checklist: r.checklist },
+    source: r.source,
     check: { code: r.check_code, category: r.category, severity: r.severity, text: r.check_text },
     finding_note: m(r.finding_note),
     found_by: r.auditor,
@@ -52,7 +53,8 @@ async function renderers(ctx: Context) {
 export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): Promise<number> {
   const states = opts.state?.split(',').map((s) => s.trim());
   for (const s of states ?? []) {
-    if (!(STATES as readonly string[]).includes(s)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, got "${s}"`);
+    // withdrawn: a complaint rectification taken back by a re-verification (SPEC §6).
+    if (![...STATES, 'withdrawn'].includes(s)) throw new UsageError(`--state must be one of ${[...STATES, 'withdrawn'].join(', ')}, got "${s}"`);
   }
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
@@ -98,9 +100,13 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
     if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
     const steps = store.steps(id);
     if (ctx.unmask) logUnmask(db, `rectify show ${id}`, 0);
-    const review = store.review(r.kind, r.item_id)!;
-    const item = store.findItems(r.item_id, r.kind)[0];
-    const changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
+    // A finding's item may have changed since the review; a complaint or survey follow-up has no review.
+    let changed = false;
+    if (r.kind === 'records' || r.kind === 'calls') {
+      const review = store.review(r.kind, r.item_id)!;
+      const item = store.findItems(r.item_id, r.kind)[0];
+      changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
+    }
     if (ctx.json) {
       ctx.streams.stdout.write(
         `${JSON.stringify(

@@ -110,7 +110,11 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     case 'open':
       return { ok: false, problem: 'a rectification cannot go back to open', hint: `from ${cur.state} it can go to: ${allowed.join(', ')}` };
     case 'withdrawn':
-      return { ok: false, problem: 'a rectification is withdrawn only by correcting its finding', hint: 'qa finding amend --item <id> --check <code> --result pass|na --reason "…"' };
+      return {
+        ok: false,
+        problem: 'a rectification is withdrawn only by taking back its cause',
+        hint: 'correct the finding (qa finding amend --item <id> --check <code> --result pass|na --reason "…") or the complaint (qa complaint verify <id> --unfounded --amend --reason …)',
+      };
   }
 }
 

@@ -44,7 +44,11 @@ export interface FindingRow {
 
 export interface RectificationRow {
   id: number;
-  finding_id: number;
+  /** The failed check it came from; null for a complaint or survey follow-up (SPEC §6). */
+  finding_id: number | null;
+  source: RectificationSource;
+  /** complaint_id or survey_id when source is not 'finding'. */
+  source_id: string | null;
   state: State;
   owner_department: string | null;
   owner_person: string | null;
@@ -61,6 +65,8 @@ export interface RectificationRow {
   updated_at: number;
 }
 
+export type RectificationSource = 'finding' | 'complaint' | 'survey';
+
 export interface StepRow {
   id: number;
   rectification_id: number;
@@ -74,7 +80,8 @@ export interface StepRow {
 
 /** A rectification with what it is about, for lists and reports. */
 export interface RectificationView extends RectificationRow {
-  kind: ItemKind;
+  /** records / calls (a finding), complaints or surveys. */
+  kind: ItemKind | 'complaints' | 'surveys';
   item_id: string;
   checklist: string;
   check_code: string;
@@ -139,7 +146,7 @@ export class ReviewStore {
     return Number(info.lastInsertRowid);
   }
 
-  insertRectification(r: Pick<RectificationRow, 'finding_id' | 'owner_department' | 'owner_person' | 'opened_at' | 'due_date'>): number {
+  insertRectification(r: Pick<RectificationRow, 'owner_department' | 'owner_person' | 'opened_at' | 'due_date'> & { finding_id: number }): number {
     const info = this.db
       .prepare(
         `INSERT INTO rectifications (finding_id, state, owner_department, owner_person, opened_at, due_date, updated_at)
@@ -149,12 +156,28 @@ export class ReviewStore {
     return Number(info.lastInsertRowid);
   }
 
+  /** A rectification opened by a founded complaint or a survey follow-up (SPEC §6). */
+  insertSourcedRectification(r: Pick<RectificationRow, 'owner_department' | 'owner_person' | 'opened_at' | 'due_date'> & { source: 'complaint' | 'survey'; source_id: string }): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO rectifications (source, source_id, state, owner_department, owner_person, opened_at, due_date, updated_at)
+         VALUES (@source, @source_id, 'open', @owner_department, @owner_person, @opened_at, @due_date, @opened_at)`,
+      )
+      .run(r);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** The rectification a complaint or survey opened, if any. */
+  sourcedRectification(source: 'complaint' | 'survey', id: string): RectificationView | undefined {
+    return this.db.prepare(`${VIEW_SQL} WHERE x.source = ? AND x.source_id = ? ORDER BY x.state = 'withdrawn', x.id DESC LIMIT 1`).get(source, id) as RectificationView | undefined;
+  }
+
   rectification(id: number): RectificationView | undefined {
     return this.db.prepare(`${VIEW_SQL} WHERE x.id = ?`).get(id) as RectificationView | undefined;
   }
 
   /** Apply a step's fields (only the columns given change). */
-  updateRectification(id: number, fields: Partial<Omit<RectificationRow, 'id' | 'finding_id' | 'opened_at'>>): void {
+  updateRectification(id: number, fields: Partial<Omit<RectificationRow, 'id' | 'finding_id' | 'source' | 'source_id' | 'opened_at'>>): void {
     const keys = Object.keys(fields);
     this.db.prepare(`UPDATE rectifications SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
   }
@@ -191,12 +214,28 @@ export class ReviewStore {
   }
 }
 
-const VIEW_SQL = `
-  SELECT x.*, r.kind, r.item_id, r.checklist, f.check_code, f.category, f.severity, f.check_text,
-         f.note AS finding_note, f.auditor, f.found_at
+/**
+ * A rectification with what it is about. One from a complaint or a survey
+ * (SPEC §6) has no finding: its "item" is the complaint or survey, its
+ * "check" names the source, and its note and author are those of its
+ * opening step (the verification's cause, or why the survey needs a follow-up).
+ */
+export const VIEW_SQL = `
+  SELECT x.*,
+         coalesce(r.kind, CASE x.source WHEN 'complaint' THEN 'complaints' ELSE 'surveys' END) AS kind,
+         coalesce(r.item_id, x.source_id) AS item_id,
+         coalesce(r.checklist, x.source) AS checklist,
+         coalesce(f.check_code, CASE x.source WHEN 'complaint' THEN 'complaint' ELSE 'survey_follow_up' END) AS check_code,
+         coalesce(f.category, 'result') AS category,
+         coalesce(f.severity, CASE WHEN x.source = 'complaint' AND cp.severity = 'major' THEN 'critical' ELSE 'major' END) AS severity,
+         coalesce(f.check_text, CASE x.source WHEN 'complaint' THEN '投诉经核查成立 / Founded complaint' ELSE '回访跟进（隐藏收费或低分） / Survey follow-up (hidden fee or low score)' END) AS check_text,
+         coalesce(f.note, (SELECT s.note FROM rectification_steps s WHERE s.rectification_id = x.id ORDER BY s.id LIMIT 1)) AS finding_note,
+         coalesce(f.auditor, (SELECT s.actor FROM rectification_steps s WHERE s.rectification_id = x.id ORDER BY s.id LIMIT 1)) AS auditor,
+         coalesce(f.found_at, x.opened_at) AS found_at
   FROM rectifications x
-  JOIN findings f ON f.id = x.finding_id
-  JOIN reviews r ON r.id = f.review_id`;
+  LEFT JOIN findings f ON f.id = x.finding_id
+  LEFT JOIN reviews r ON r.id = f.review_id
+  LEFT JOIN complaints cp ON x.source = 'complaint' AND cp.complaint_id = x.source_id`;
 
 /** Review status of sampled items: answered checks out of the checklist. */
 export function reviewStatus(db: Db, items: readonly { kind: string; item_id: string }[]): Map<string, { answered: number; total: number; failed: number }> {

@@ -373,6 +373,83 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    description: 'rectification sources: findings, complaints, surveys, inspections, partners; the withdrawn state',
+    up: (db) => {
+      db.exec(`
+        -- Rectifications come from a failed check (a finding), a founded
+        -- complaint or a survey follow-up (SPEC §6), a failed inspection check
+        -- or a partner evaluation (SPEC §7): finding_id becomes optional and
+        -- each row names its source; subject_* hold, for a source without a
+        -- finding, what a finding would say (its check, text, note, who, when);
+        -- 'withdrawn' (SPEC §4 corrections) joins the states. SQLite cannot drop a NOT NULL: the table (and
+        -- its steps, which reference it) are rebuilt. Copies first, then the
+        -- old tables are dropped child-first (no row refers to a dropped
+        -- table while foreign keys are on), then recreated and refilled.
+        CREATE TEMP TABLE rect_copy AS SELECT * FROM rectifications;
+        CREATE TEMP TABLE rect_steps_copy AS SELECT * FROM rectification_steps;
+        DROP TABLE rectification_steps;
+        DROP TABLE rectifications;
+        CREATE TABLE rectifications (
+          id               INTEGER PRIMARY KEY,
+          finding_id       INTEGER UNIQUE REFERENCES findings(id),
+          source           TEXT NOT NULL DEFAULT 'finding' CHECK (source IN ('finding', 'complaint', 'survey', 'inspection', 'partner')),
+          source_id        TEXT,            -- complaint_id / survey_id / inspection id / partner name (null for a finding)
+          state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified', 'withdrawn')),
+          owner_department TEXT,
+          owner_person     TEXT,
+          opened_at        INTEGER NOT NULL,
+          due_date         TEXT NOT NULL,   -- YYYY-MM-DD local: due by the end of that day
+          cause            TEXT,
+          measures         TEXT,
+          evidence         TEXT,
+          verification     TEXT,
+          done_at          INTEGER,
+          done_by          TEXT,
+          verified_at      INTEGER,
+          verified_by      TEXT,
+          updated_at       INTEGER NOT NULL,
+          subject_kind     TEXT,            -- inspections | partners (SPEC §7)
+          subject_id       TEXT,
+          subject_check    TEXT,            -- the check code, or "evaluation"
+          subject_category TEXT,
+          subject_severity TEXT,
+          subject_text     TEXT,            -- zh / en text of the check, or the evaluation's summary
+          subject_note     TEXT,
+          subject_by       TEXT,
+          subject_at       INTEGER,
+          CHECK ((source = 'finding') = (finding_id IS NOT NULL)),
+          CHECK ((source = 'finding') = (source_id IS NULL))
+        );
+        CREATE INDEX rectifications_state ON rectifications(state, due_date);
+        CREATE INDEX rectifications_due ON rectifications(due_date);
+        -- One live rectification per complaint or survey (a withdrawn one stays beside a later one).
+        CREATE UNIQUE INDEX rectifications_source ON rectifications(source, source_id) WHERE source IN ('complaint', 'survey') AND state <> 'withdrawn';
+        CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
+        CREATE TABLE rectification_steps (
+          id                INTEGER PRIMARY KEY,
+          rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
+          from_state        TEXT,
+          to_state          TEXT NOT NULL,
+          actor             TEXT NOT NULL,
+          at                INTEGER NOT NULL,
+          note              TEXT,
+          due_date          TEXT
+        );
+        CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
+        INSERT INTO rectifications (id, finding_id, source, source_id, state, owner_department, owner_person, opened_at, due_date, cause, measures,
+                                    evidence, verification, done_at, done_by, verified_at, verified_by, updated_at)
+          SELECT id, finding_id, 'finding', NULL, state, owner_department, owner_person, opened_at, due_date, cause, measures,
+                 evidence, verification, done_at, done_by, verified_at, verified_by, updated_at FROM temp.rect_copy;
+        INSERT INTO rectification_steps SELECT * FROM temp.rect_steps_copy;
+        DROP TABLE temp.rect_copy;
+        DROP TABLE temp.rect_steps_copy;
+        CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+        CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      `);
+    },
+  },
+  {
+    version: 7,
     description: 'people: finding corrections, the withdrawn rectification state, disputes, calibration',
     up: (db) => {
       // Corrections (SPEC §4): an answer changes only together with a recorded
@@ -472,6 +549,93 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER calibration_answers_no_delete BEFORE DELETE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
       `);
       allowWithdrawnState(db);
+    },
+  },
+  {
+    version: 8,
+    description: 'complaint cases (new columns, verifications), survey questions, callback programme, rectifications from complaints and surveys',
+    up: (db) => {
+      db.exec(`
+        -- SPEC §6: the complaints export's optional columns.
+        ALTER TABLE complaints ADD COLUMN description TEXT;
+        ALTER TABLE complaints ADD COLUMN demand TEXT;
+        ALTER TABLE complaints ADD COLUMN severity TEXT;
+        ALTER TABLE complaints ADD COLUMN staff_id TEXT;
+        ALTER TABLE complaints ADD COLUMN owner TEXT;
+        ALTER TABLE complaints ADD COLUMN feedback_at INTEGER;
+        CREATE INDEX complaints_resolved ON complaints(resolved_at);
+        CREATE INDEX complaints_customer ON complaints(customer_id, received_at);
+
+        -- SPEC §6: the survey questions (000 §三(二), 001 第七条).
+        ALTER TABLE surveys ADD COLUMN attitude_ok INTEGER;
+        ALTER TABLE surveys ADD COLUMN resolved_in_time INTEGER;
+        ALTER TABLE surveys ADD COLUMN recommendation_fit INTEGER;
+        ALTER TABLE surveys ADD COLUMN hidden_fee INTEGER;
+        ALTER TABLE surveys ADD COLUMN consult_score REAL CHECK (consult_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN plan_score REAL CHECK (plan_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN delivery_score REAL CHECK (delivery_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN tech_score REAL CHECK (tech_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN return_score REAL CHECK (return_score BETWEEN 1 AND 5);
+        -- "Has this customer been surveyed since T?" (callback worklist, complaint_callback, survey_within_3wd).
+        CREATE INDEX surveys_customer ON surveys(customer_id, surveyed_at);
+        -- Rentals that ended in a period (return records by completed_at): only return rows are
+        -- indexed, with the customer and id so the month's returns are read without the table.
+        CREATE INDEX records_return_completed ON records(completed_at, customer_id, record_id) WHERE record_type = 'return';
+
+        -- The verification report (核查报告, 000 §三(二)): append-only; an
+        -- amendment is a new row naming the one it replaces.
+        CREATE TABLE complaint_verifications (
+          id                     INTEGER PRIMARY KEY,
+          complaint_id           TEXT NOT NULL,
+          founded                INTEGER NOT NULL CHECK (founded IN (0, 1)),
+          cause                  TEXT,
+          responsible_department TEXT,
+          responsible_person     TEXT,
+          verified_by            TEXT NOT NULL,
+          verified_at            INTEGER NOT NULL,
+          amends                 INTEGER REFERENCES complaint_verifications(id),
+          reason                 TEXT,
+          CHECK (founded = 0 OR (cause IS NOT NULL AND responsible_department IS NOT NULL))
+        );
+        CREATE INDEX complaint_verifications_complaint ON complaint_verifications(complaint_id, id);
+        CREATE TRIGGER complaint_verifications_no_update BEFORE UPDATE ON complaint_verifications BEGIN SELECT RAISE(ABORT, 'verification reports are append-only'); END;
+        CREATE TRIGGER complaint_verifications_no_delete BEFORE DELETE ON complaint_verifications BEGIN SELECT RAISE(ABORT, 'verification reports are append-only'); END;
+
+        -- One receipt per qa callback plan run (like sample_runs).
+        CREATE TABLE callback_runs (
+          id                INTEGER PRIMARY KEY,
+          run_date          TEXT NOT NULL,
+          seed              TEXT NOT NULL,
+          algorithm         TEXT NOT NULL,
+          params            TEXT NOT NULL,     -- JSON: lookback, churn rate, quarter/half-year handled
+          population        TEXT NOT NULL,     -- JSON per reason: candidates considered
+          population_digest TEXT NOT NULL,     -- sha256 over the sorted candidate keys
+          added             INTEGER NOT NULL,
+          created_at        INTEGER NOT NULL,
+          user              TEXT
+        );
+        -- The worklist: who must be surveyed, why and by when. An entry is
+        -- answered by the customer's first survey at or after trigger_at
+        -- (computed, so a survey import closes it with no extra step).
+        CREATE TABLE callback_entries (
+          id          INTEGER PRIMARY KEY,
+          run_id      INTEGER NOT NULL,
+          reason      TEXT NOT NULL CHECK (reason IN ('ended', 'quarterly', 'churn', 'complaint')),
+          source_id   TEXT NOT NULL,      -- return record id, complaint id, or the period (2026-Q3, 2026-06)
+          customer_id TEXT NOT NULL,
+          trigger_at  INTEGER NOT NULL,   -- rental ended / complaint resolved / programme started
+          due_date    TEXT NOT NULL,      -- YYYY-MM-DD local: surveyed by the end of that day
+          rank        INTEGER,            -- churn draw rank under the run's seed
+          contact_record_id TEXT,         -- the record whose phone to call (masked on output)
+          UNIQUE (reason, source_id, customer_id)
+        );
+        CREATE INDEX callback_entries_due ON callback_entries(due_date);
+        CREATE INDEX callback_entries_customer ON callback_entries(customer_id, trigger_at);
+        CREATE TRIGGER callback_runs_no_update BEFORE UPDATE ON callback_runs BEGIN SELECT RAISE(ABORT, 'callback receipts are append-only'); END;
+        CREATE TRIGGER callback_runs_no_delete BEFORE DELETE ON callback_runs BEGIN SELECT RAISE(ABORT, 'callback receipts are append-only'); END;
+        CREATE TRIGGER callback_entries_no_update BEFORE UPDATE ON callback_entries BEGIN SELECT RAISE(ABORT, 'callback entries are append-only'); END;
+        CREATE TRIGGER callback_entries_no_delete BEFORE DELETE ON callback_entries BEGIN SELECT RAISE(ABORT, 'callback entries are append-only'); END;
+      `);
     },
   },
 ];
