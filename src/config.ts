@@ -10,6 +10,7 @@ import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
 import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
 import { readYearFile } from './core/calendar.js';
 import { parseKpiOverrides } from './core/kpis.js';
+import { DEFAULT_THRESHOLDS, type EvaluationThresholds } from './core/partner.js';
 import { normalizeHeader } from './io/rows.js';
 
 export interface SamplingConfig {
@@ -39,6 +40,8 @@ export interface Config {
   checklists: Checklists;
   /** KPI target overrides (validated by the report). */
   kpis?: unknown;
+  /** Partner evaluation thresholds (SPEC §7): rating to keep, rating below which to terminate, thin-data mark. */
+  partners: EvaluationThresholds;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -48,6 +51,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   columns: {},
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
+  partners: DEFAULT_THRESHOLDS,
 }) as Config;
 
 export interface LoadedConfig {
@@ -169,7 +173,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', 'partners', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -248,6 +252,23 @@ export function validateConfig(raw: unknown, file?: string): Config {
         }
         out.kpis = v;
         break;
+      case 'partners': {
+        const p = object(v, 'partners', file);
+        const checks: Record<keyof EvaluationThresholds, Check> = {
+          keepAt: num(0, 100),
+          terminateBelow: num(0, 100),
+          minRecords: num(0, 1_000_000, { integer: true }),
+        };
+        for (const [pk, pv] of Object.entries(p)) {
+          const check = checks[pk as keyof EvaluationThresholds];
+          if (!check) fail(`partners.${pk}`, `unknown key${suggest(pk, Object.keys(checks))}`, file);
+          (out.partners as unknown as Record<string, unknown>)[pk] = run(`partners.${pk}`, check, pv);
+        }
+        if (out.partners.terminateBelow > out.partners.keepAt) {
+          fail('partners.terminateBelow', `must not be above partners.keepAt (${out.partners.keepAt}), got ${out.partners.terminateBelow}`, file);
+        }
+        break;
+      }
       default:
         fail(k, `unknown key${suggest(k, topKeys.filter((t) => t !== '$schema'))}`, file);
     }

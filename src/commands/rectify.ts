@@ -98,9 +98,13 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
     if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
     const steps = store.steps(id);
     if (ctx.unmask) logUnmask(db, `rectify show ${id}`, 0);
-    const review = store.review(r.kind, r.item_id)!;
-    const item = store.findItems(r.item_id, r.kind)[0];
-    const changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
+    // An inspection's or a partner evaluation's rectification has no reviewed item that an import could change.
+    let changed = false;
+    if (r.kind === 'records' || r.kind === 'calls') {
+      const review = store.review(r.kind, r.item_id)!;
+      const item = store.findItems(r.item_id, r.kind)[0];
+      changed = !!item && review.snapshot_import_id !== null && item.row.import_id !== review.snapshot_import_id;
+    }
     if (ctx.json) {
       ctx.streams.stdout.write(
         `${JSON.stringify(

@@ -221,7 +221,12 @@ export function complaintRows(db: Db, start: number, end: number): ComplaintRow[
     .all(start, end) as ComplaintRow[];
 }
 
-/** A review of an item of the month (records by occurred_at, calls by started_at), with its answers. */
+/**
+ * A review of an item of the month (records by occurred_at, calls by
+ * started_at), with its answers. Reviews started for a special campaign's
+ * item outside the random sample are not here (SPEC §7: never in
+ * audit_pass_rate, coverage or the bounds); the campaign section has them.
+ */
 export interface ReviewedItem {
   review_id: number;
   kind: 'records' | 'calls';
@@ -246,11 +251,11 @@ export function reviewedItems(db: Db, start: number, end: number, callDepartment
       `WITH items AS (
          SELECT v.*, r.record_type AS stratum, r.department AS department, r.import_id AS cur_import
          FROM reviews v JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
-         WHERE r.occurred_at >= :s AND r.occurred_at < :e
+         WHERE r.occurred_at >= :s AND r.occurred_at < :e AND v.campaign IS NULL
          UNION ALL
          SELECT v.*, c.agent_id AS stratum, :calldept AS department, c.import_id AS cur_import
          FROM reviews v JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
-         WHERE c.started_at >= :s AND c.started_at < :e
+         WHERE c.started_at >= :s AND c.started_at < :e AND v.campaign IS NULL
        )
        SELECT i.id AS review_id, i.kind, i.item_id, i.checklist, i.stratum, i.department, i.sampled, i.unsampled_reason, i.checks_total,
               (i.snapshot_import_id IS NOT NULL AND i.cur_import <> i.snapshot_import_id) AS changed_after_review,
@@ -312,11 +317,12 @@ export function rectificationFigures(db: Db, asOf: number): RectificationFigure[
     .prepare(
       `SELECT id, owner_department, owner_person, opened_at, item_id, check_code, severity, first_done_at,
               coalesce(last_step ->> '$[0]', 'open') AS state_then, coalesce(last_step ->> '$[1]', due_date) AS due_then
-       FROM (SELECT x.id, x.owner_department, x.owner_person, x.opened_at, x.due_date, v.item_id, f.check_code, f.severity,
+       FROM (SELECT x.id, x.owner_department, x.owner_person, x.opened_at, x.due_date, coalesce(v.item_id, x.subject_id) AS item_id,
+                    coalesce(f.check_code, x.subject_check) AS check_code, coalesce(f.severity, x.subject_severity) AS severity,
                     (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
                     (SELECT json_array(s.to_state, s.due_date) FROM rectification_steps s
                      WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS last_step
-             FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+             FROM rectifications x LEFT JOIN findings f ON f.id = x.finding_id LEFT JOIN reviews v ON v.id = f.review_id
              WHERE x.opened_at < :t)
        ORDER BY due_then, id`,
     )
@@ -345,9 +351,11 @@ export function exportFindings(db: Db, start: number, end: number, callDepartmen
 export function exportRectifications(db: Db, asOf: number): Record<string, unknown>[] {
   return db
     .prepare(
-      `SELECT x.id, v.kind, v.item_id, f.check_code, f.severity, f.note AS finding_note, x.owner_department, x.owner_person,
+      `SELECT x.id, coalesce(v.kind, x.subject_kind) AS kind, coalesce(v.item_id, x.subject_id) AS item_id,
+              coalesce(f.check_code, x.subject_check) AS check_code, coalesce(f.severity, x.subject_severity) AS severity,
+              CASE WHEN f.id IS NULL THEN x.subject_note ELSE f.note END AS finding_note, x.owner_department, x.owner_person,
               x.opened_at, x.due_date, x.state, x.cause, x.measures, x.evidence, x.verification, x.done_at, x.verified_at, x.verified_by
-       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       FROM rectifications x LEFT JOIN findings f ON f.id = x.finding_id LEFT JOIN reviews v ON v.id = f.review_id
        WHERE x.opened_at < ? ORDER BY x.id`,
     )
     .all(asOf) as Record<string, unknown>[];

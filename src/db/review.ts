@@ -7,6 +7,22 @@ import type { State } from '../core/rectification.js';
 
 export type ItemKind = 'records' | 'calls';
 
+/** What a rectification without a finding is about (SPEC §7). */
+export type SubjectKind = 'inspections' | 'partners';
+
+/** The facts a finding would give, for a rectification opened by an inspection or a partner evaluation. */
+export interface RectificationSubject {
+  kind: SubjectKind;
+  id: string;
+  check: string;
+  category: string;
+  severity: string;
+  text: string;
+  note: string | null;
+  by: string;
+  at: number;
+}
+
 export interface ItemRow {
   kind: ItemKind;
   id: string;
@@ -27,6 +43,8 @@ export interface ReviewRow {
   started_at: number;
   snapshot: string;
   snapshot_import_id: number | null;
+  /** SPEC §7: started for a campaign's item outside the random sample (kept out of the random-sample figures). */
+  campaign?: string | null;
 }
 
 export interface FindingRow {
@@ -44,7 +62,8 @@ export interface FindingRow {
 
 export interface RectificationRow {
   id: number;
-  finding_id: number;
+  /** Null for a rectification opened by an inspection or a partner evaluation (its subject_* columns say what it is about). */
+  finding_id: number | null;
   state: State;
   owner_department: string | null;
   owner_person: string | null;
@@ -74,7 +93,8 @@ export interface StepRow {
 
 /** A rectification with what it is about, for lists and reports. */
 export interface RectificationView extends RectificationRow {
-  kind: ItemKind;
+  /** records | calls (from a finding), inspections | partners (SPEC §7 subjects). */
+  kind: ItemKind | SubjectKind;
   item_id: string;
   checklist: string;
   check_code: string;
@@ -107,6 +127,14 @@ export class ReviewStore {
     return out;
   }
 
+  /** The campaigns that drew the item (SPEC §7), oldest first. */
+  campaignsOf(kind: ItemKind, id: string): string[] {
+    return this.db
+      .prepare('SELECT c.name FROM campaign_items i JOIN campaigns c ON c.id = i.campaign_id WHERE i.kind = ? AND i.item_id = ? ORDER BY c.id')
+      .pluck()
+      .all(kind, id) as string[];
+  }
+
   isSampled(kind: ItemKind, id: string): boolean {
     return !!this.db.prepare('SELECT 1 FROM sample_items WHERE kind = ? AND item_id = ?').get(kind, id);
   }
@@ -118,10 +146,10 @@ export class ReviewStore {
   createReview(r: Omit<ReviewRow, 'id'>): number {
     const info = this.db
       .prepare(
-        `INSERT INTO reviews (kind, item_id, checklist, checks, checks_total, sampled, unsampled_reason, auditor, started_at, snapshot, snapshot_import_id)
-         VALUES (@kind, @item_id, @checklist, @checks, @checks_total, @sampled, @unsampled_reason, @auditor, @started_at, @snapshot, @snapshot_import_id)`,
+        `INSERT INTO reviews (kind, item_id, checklist, checks, checks_total, sampled, unsampled_reason, auditor, started_at, snapshot, snapshot_import_id, campaign)
+         VALUES (@kind, @item_id, @checklist, @checks, @checks_total, @sampled, @unsampled_reason, @auditor, @started_at, @snapshot, @snapshot_import_id, @campaign)`,
       )
-      .run(r);
+      .run({ ...r, campaign: r.campaign ?? null });
     return Number(info.lastInsertRowid);
   }
 
@@ -146,6 +174,18 @@ export class ReviewStore {
          VALUES (@finding_id, 'open', @owner_department, @owner_person, @opened_at, @due_date, @opened_at)`,
       )
       .run(r);
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Open a rectification for a subject that is not a finding (a failed inspection check, a partner evaluation). */
+  insertSubjectRectification(subject: RectificationSubject, owner: { department: string | null; person: string | null }, dueDate: string): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO rectifications (finding_id, state, owner_department, owner_person, opened_at, due_date, updated_at,
+                                     subject_kind, subject_id, subject_check, subject_category, subject_severity, subject_text, subject_note, subject_by, subject_at)
+         VALUES (NULL, 'open', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(owner.department, owner.person, subject.at, dueDate, subject.at, subject.kind, subject.id, subject.check, subject.category, subject.severity, subject.text, subject.note, subject.by, subject.at);
     return Number(info.lastInsertRowid);
   }
 
@@ -191,12 +231,21 @@ export class ReviewStore {
   }
 }
 
+/**
+ * What a rectification is about: its finding (and the finding's review), or
+ * for one opened by an inspection or a partner evaluation (SPEC §7) the
+ * subject columns that hold the same facts.
+ */
 const VIEW_SQL = `
-  SELECT x.*, r.kind, r.item_id, r.checklist, f.check_code, f.category, f.severity, f.check_text,
-         f.note AS finding_note, f.auditor, f.found_at
+  SELECT x.*, coalesce(r.kind, x.subject_kind) AS kind, coalesce(r.item_id, x.subject_id) AS item_id,
+         coalesce(r.checklist, CASE x.subject_kind WHEN 'inspections' THEN 'inspection' WHEN 'partners' THEN 'partner' END) AS checklist,
+         coalesce(f.check_code, x.subject_check) AS check_code, coalesce(f.category, x.subject_category) AS category,
+         coalesce(f.severity, x.subject_severity) AS severity, coalesce(f.check_text, x.subject_text) AS check_text,
+         CASE WHEN f.id IS NULL THEN x.subject_note ELSE f.note END AS finding_note,
+         coalesce(f.auditor, x.subject_by) AS auditor, coalesce(f.found_at, x.subject_at) AS found_at
   FROM rectifications x
-  JOIN findings f ON f.id = x.finding_id
-  JOIN reviews r ON r.id = f.review_id`;
+  LEFT JOIN findings f ON f.id = x.finding_id
+  LEFT JOIN reviews r ON r.id = f.review_id`;
 
 /** Review status of sampled items: answered checks out of the checklist. */
 export function reviewStatus(db: Db, items: readonly { kind: string; item_id: string }[]): Map<string, { answered: number; total: number; failed: number }> {
