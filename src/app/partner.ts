@@ -107,12 +107,12 @@ export interface PartnerFile {
   recommendation: Evaluation['recommendation'];
   missed: PartnerKpi['id'][];
   thin_data: boolean;
-  /** The latest stored evaluation for the period (quarters), if any. */
+  /** The latest stored evaluation for the period (a quarter; for a month, its quarter), if any. */
   evaluation: { id: number; rating: number | null; recommendation: string; evaluated_at: string; evaluated_by: string; rectification: number | null } | null;
 }
 
 /** Each partner's quality file for the period: registered partners first (even without records), then names only seen on records. */
-export function partnerFiles(db: Db, config: Config, zone: Zone, period: Period, now: number): PartnerFile[] {
+export function partnerFiles(db: Db, config: Config, zone: Zone, period: Period, now: number, evaluationPeriod = period.label): PartnerFile[] {
   const sums = new Map<string, PartnerRecordSums[]>();
   for (const m of period.months) {
     for (const s of monthPartnerSums(db, zone, m, now)) {
@@ -127,7 +127,7 @@ export function partnerFiles(db: Db, config: Config, zone: Zone, period: Period,
   const registered = listPartners(db);
   const names = [...registered.map((p) => p.name), ...[...sums.keys()].filter((n) => !registered.some((p) => p.name === n)).sort()];
   const targets = partnerTargets(config);
-  const evals = evaluations(db, { period: period.label });
+  const evals = evaluations(db, { period: evaluationPeriod });
   return names.map((name) => {
     const reg = registered.find((p) => p.name === name);
     const s = addSums(name, sums.get(name) ?? []);

@@ -30,6 +30,8 @@ import {
   type RecordFigures,
 } from '../db/report.js';
 import { UsageError } from '../errors.js';
+import { inspectionCount } from '../db/inspection.js';
+import { fieldworkSections, type FieldworkSections } from './fieldworkReport.js';
 
 /** Bump when the cached record figures change meaning. */
 const FIGURES_VERSION = 4;
@@ -69,6 +71,12 @@ export interface Report {
   bounds: { record_type: string; N: number; n: number; k: number; observed: number | null; upper: number; rate: number | null }[];
   trend: { months: string[] };
   warnings: string[];
+  /** SPEC §7: on-site inspections of the month (the onsite_inspections KPI counts them). */
+  inspections: FieldworkSections['inspections'];
+  /** SPEC §7: special campaigns overlapping the month — never part of the figures above. */
+  campaigns: FieldworkSections['campaigns'];
+  /** SPEC §7: each partner's quality file for the month. */
+  partners: FieldworkSections['partners'];
 }
 
 export interface ReportContext {
@@ -164,6 +172,8 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
       .map((r) => ({ due_end: zone.dayStart(addDays(r.due_then, 1)), first_done_at: r.first_done_at })),
     overdueAtEnd,
     asOf,
+    // Counted live (one indexed count): an inspection recorded today changes it at once.
+    inspections: inspectionCount(db, firstDay, lastDay),
   };
 }
 
@@ -313,6 +323,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     bounds,
     trend: { months },
     warnings,
+    ...fieldworkSections(db, config, zone, month, rc.now),
   };
 }
 

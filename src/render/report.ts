@@ -11,6 +11,7 @@ import { tr, type Lang } from '../i18n.js';
 import { toExcelCsv } from './csv.js';
 import { categoryLabel, severityLabel, stateLabel } from './review.js';
 import { clip, renderTable } from './term.js';
+import { fieldworkHtml, fieldworkMarkdown, fieldworkTable } from './fieldwork.js';
 
 type K = Report['kpis'][number];
 
@@ -218,6 +219,7 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
       }),
     );
   }
+  out.push(...fieldworkTable(r, L, chalk));
   return `${out.join('\n')}\n`;
 }
 
@@ -291,6 +293,7 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
     out.push(`## ${tr(L, '不合格率推断（95 % 置信上限）', 'Failure rate per stratum (95 % upper bound)')}`, '');
     out.push(mdTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])), '');
   }
+  out.push(...fieldworkMarkdown(r, L, mdTable));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -407,6 +410,7 @@ export function renderReportHtml(r: Report, L: Lang): string {
       htmlTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])),
     );
   }
+  parts.push(...fieldworkHtml(r, L, esc, (head, rows) => htmlTable(head, rows)));
   return `<!doctype html>
 <html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title(r, L))}</title><style>${CSS}</style></head>
