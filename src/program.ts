@@ -381,7 +381,10 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
  * §一(二), §二(二)7, §三(二)). One block, so merges with other areas stay simple.
  */
 function registerFieldwork(program: Command): void {
-  const inspection = program.command('inspection').description('on-site inspections of stores and home services (at least 2 a month): record, import, list');
+  const inspection = program
+    .command('inspection')
+    .description('on-site inspections of stores and home services (at least 2 a month): record, import, list')
+    .addHelpText('after', examples(['qa inspection add', 'qa inspection import inspections-2026-10.csv', 'qa inspection list --month 2026-10']));
   inspection
     .command('add')
     .description('record one inspection: every check of the inspection checklist; failed checks open rectifications for the inspected dept/staff')
@@ -443,7 +446,10 @@ function registerFieldwork(program: Command): void {
       }),
     );
 
-  const campaign = program.command('campaign').description('special supervision campaigns (专项监督): a focus, a date range, a targeted sample reported apart');
+  const campaign = program
+    .command('campaign')
+    .description('special supervision campaigns (专项监督): a focus, a date range, a targeted sample reported apart')
+    .addHelpText('after', examples(['qa campaign start 国庆维修 --from 2026-10-01 --to 2026-10-07 --focus record_type=repair', 'qa sample --campaign 国庆维修 --rate 0.3', 'qa campaign report 国庆维修']));
   campaign
     .command('start')
     .description('start a campaign on a focus (record type, department and/or check) over a date range')
@@ -491,7 +497,10 @@ function registerFieldwork(program: Command): void {
       }),
     );
 
-  const partner = program.command('partner').description('outside partners (logistics, repair vendors): register, quality files, quarterly evaluation');
+  const partner = program
+    .command('partner')
+    .description('outside partners (logistics, repair vendors): register, quality files, quarterly evaluation')
+    .addHelpText('after', examples(['qa partner add 顺达物流 --kind logistics', 'qa partner report --month 2026-10', 'qa partner evaluate 顺达物流 --quarter 2026-Q4']));
   partner
     .command('add')
     .description('register a partner (records name it in their partner / 合作方 column)')
