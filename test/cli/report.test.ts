@@ -22,7 +22,7 @@ const KPI_IDS = [
   'record_sample_coverage', 'weekly_calls_sampled', 'callback_coverage', 'audit_pass_rate', 'complaint_rate', 'complaint_ack_24h',
   'complaint_verification_24h', 'complaint_investigation_48h', 'complaint_resolution_3wd', 'satisfaction_rate', 'delivery_on_time',
   'consult_response_on_time', 'repair_response_on_time', 'first_time_fix_rate', 'recommendation_fit_rate', 'equipment_intact_rate',
-  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue',
+  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue', 'onsite_inspections',
 ];
 
 describe('qa report on the fixture month', () => {
@@ -64,7 +64,7 @@ describe('qa report on the fixture month', () => {
     expect(md).toContain('| KPI | Value | Target | Result | n/N | vs prev | 6 months |');
     const csv = out('csv');
     expect(csv.startsWith('\uFEFFid,name,value,target,op,met,numerator,denominator,missing,previous,change,2026-05,')).toBe(true);
-    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(20);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(21); // header + 20 KPIs
     const html = out('html');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<table class="kpis">');
