@@ -161,7 +161,7 @@ export function buildProgram(): Command {
     .option('--month <YYYY-MM>', 'the month (default: the month being sampled now)')
     .option('--pending', 'only items not fully reviewed yet')
     .option('--format <format>', 'table, json or csv (default: table; json with --json)')
-    .addHelpText('after', examples(['qa sample list --pending', 'qa sample list --month 2026-10 --format csv > worklist.csv']))
+    .addHelpText('after', examples(['qa sample list --pending', 'qa sample list --month 2026-10 --format csv > worklist.csv', 'qa sample list --campaign 国庆维修 --pending   # a campaign\'s items']))
     .action(
       action(async () => {
         const { runSampleList } = await import('./commands/sample.js');

@@ -4,6 +4,7 @@
  */
 import type { Candidate, FocusFilter } from '../core/campaign.js';
 import type { Db } from './open.js';
+import type { WorkItem } from './sampling.js';
 
 export interface CampaignRow {
   id: number;
@@ -181,4 +182,33 @@ export function campaignRectifications(db: Db, campaignId: number): { total: num
        WHERE i.campaign_id = ?`,
     )
     .get(campaignId) as { total: number; open: number };
+}
+
+/**
+ * A campaign's items in the shape of the sample worklist (`qa sample list
+ * --campaign NAME`): period `campaign:NAME`, run = the campaign run, drawn on
+ * its date.
+ */
+export function campaignWorklist(db: Db, campaignId: number, pendingOnly: boolean): (WorkItem & { in_random_sample: number })[] {
+  return db
+    .prepare(
+      `SELECT * FROM (
+         SELECT i.kind, i.item_id, 'campaign:' || c.name AS period, coalesce(r.record_type, k.agent_id) AS stratum, i.run_id, u.run_date AS drawn_on,
+                coalesce(r.occurred_at, k.started_at) AS at, r.department, coalesce(r.staff_id, k.agent_id) AS staff_id,
+                coalesce(r.customer_phone, k.customer_phone) AS customer_phone, k.duration_seconds, k.recording_ref, r.record_type,
+                coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id), 0) AS answered,
+                coalesce(v.checks_total, 0) AS checks_total,
+                coalesce((SELECT count(*) FROM findings f WHERE f.review_id = v.id AND f.result = 'fail'), 0) AS failed,
+                EXISTS (SELECT 1 FROM sample_items s WHERE s.kind = i.kind AND s.item_id = i.item_id) AS in_random_sample
+         FROM campaign_items i
+         JOIN campaigns c ON c.id = i.campaign_id
+         JOIN campaign_runs u ON u.id = i.run_id
+         LEFT JOIN records r ON i.kind = 'records' AND r.record_id = i.item_id
+         LEFT JOIN calls k ON i.kind = 'calls' AND k.call_id = i.item_id
+         LEFT JOIN reviews v ON v.kind = i.kind AND v.item_id = i.item_id
+         WHERE i.campaign_id = ?)
+       ${pendingOnly ? 'WHERE checks_total = 0 OR answered < checks_total' : ''}
+       ORDER BY kind DESC, stratum, at, item_id`,
+    )
+    .all(campaignId) as (WorkItem & { in_random_sample: number })[];
 }

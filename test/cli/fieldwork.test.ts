@@ -258,6 +258,14 @@ describe('qa campaign and qa sample --campaign (SPEC §7 专项监督)', () => {
     const sampledIds = new Set(json<{ item_id: string }[]>(qa(db, ['--json', 'sample', 'list', '--month', '2026-10'])).map((s) => s.item_id));
     const own = drawn.find((id) => !sampledIds.has(id))!;
     const p = new Pty(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, 'review', '--item', own], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LANG: 'en_US.UTF-8', TERM: 'xterm-256color', QA_USER: 'auditor.li', QA_NOW: '2026-11-23T12:00:00+08:00' }, REPO);
+    // The worklist lists them too, on their own and as a pointer under the random sample's.
+    const list = json<{ item_id: string; period: string; status: string; in_random_sample: boolean }[]>(qa(db, ['--json', 'sample', 'list', '--campaign', 'c', '--pending']));
+    expect(list.map((i) => i.item_id).sort()).toEqual([...drawn].sort());
+    expect(list.every((i) => i.period === 'campaign:c' && i.status === 'pending')).toBe(true);
+    expect(list.filter((i) => !i.in_random_sample).map((i) => i.item_id)).toContain(own);
+    // (Those also in the random sample are on its list already.)
+    const ownPending = list.filter((i) => !i.in_random_sample).length;
+    expect(qa(db, ['sample', 'list', '--month', '2026-10', '--pending']).stdout).toContain(`campaign c: ${ownPending} more pending — qa sample list --campaign c`);
     await p.expect('[campaign c · not counted in the random-sample figures]');
     await p.expect('[polite');
     p.send('s\r');
