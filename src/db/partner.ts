@@ -3,11 +3,8 @@
  * per-partner sums over a period's records, the complaints and findings
  * linked through those records, and the append-only evaluations.
  */
-import { RECORD_TYPES } from '../core/kinds.js';
 import type { PartnerLinks, PartnerRecordSums } from '../core/partner.js';
 import type { Db } from './open.js';
-
-const TYPES_SQL = RECORD_TYPES.map((t) => `'${t}'`).join(', ');
 
 export interface PartnerRow {
   name: string;
@@ -78,8 +75,8 @@ export function partnerRecordSums(db: Db, start: number, end: number): PartnerRe
               coalesce(sum(record_type = 'repair' AND first_time_fix = 1), 0) AS ftf,
               coalesce(sum(record_type IN ('delivery', 'return') AND device_intact IS NOT NULL), 0) AS intact_known,
               coalesce(sum(record_type IN ('delivery', 'return') AND device_intact = 1), 0) AS intact
-       FROM records
-       WHERE record_type IN (${TYPES_SQL}) AND occurred_at >= ? AND occurred_at < ? AND partner IS NOT NULL
+       FROM records INDEXED BY records_partner_time
+       WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ?
        GROUP BY partner, record_type ORDER BY partner`,
     )
     .all(start, end) as Record<string, number | string>[];
@@ -117,7 +114,7 @@ export function partnerLinks(db: Db, start: number, end: number): Map<string, Pa
     return l;
   };
   const customers = db
-    .prepare(`SELECT partner, count(DISTINCT customer_id) AS n FROM records WHERE record_type IN (${TYPES_SQL}) AND occurred_at >= ? AND occurred_at < ? AND partner IS NOT NULL GROUP BY partner`)
+    .prepare(`SELECT partner, count(DISTINCT customer_id) AS n FROM records INDEXED BY records_partner_time WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY partner`)
     .all(start, end) as { partner: string; n: number }[];
   for (const c of customers) get(c.partner).customers = c.n;
   const complaints = db

@@ -542,4 +542,7 @@ function migrateFieldwork(db: Database.Database): void {
   `);
   // Rectifications of the new kinds are found by their subject.
   db.exec('CREATE INDEX IF NOT EXISTS rectifications_subject ON rectifications(subject_kind, subject_id)');
+  // The partner files read a period's records that name a partner: partial, so
+  // exports without the column cost nothing to import or to report on.
+  db.exec('CREATE INDEX IF NOT EXISTS records_partner_time ON records(occurred_at, partner) WHERE partner IS NOT NULL');
 }
