@@ -75,7 +75,7 @@ export function partnerRecordSums(db: Db, start: number, end: number): PartnerRe
               coalesce(sum(record_type = 'repair' AND first_time_fix = 1), 0) AS ftf,
               coalesce(sum(record_type IN ('delivery', 'return') AND device_intact IS NOT NULL), 0) AS intact_known,
               coalesce(sum(record_type IN ('delivery', 'return') AND device_intact = 1), 0) AS intact
-       FROM records INDEXED BY records_partner_time
+       FROM records -- the partial index records_partner_time
        WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ?
        GROUP BY partner, record_type ORDER BY partner`,
     )
@@ -114,7 +114,7 @@ export function partnerLinks(db: Db, start: number, end: number): Map<string, Pa
     return l;
   };
   const customers = db
-    .prepare(`SELECT partner, count(DISTINCT customer_id) AS n FROM records INDEXED BY records_partner_time WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY partner`)
+    .prepare(`SELECT partner, count(DISTINCT customer_id) AS n FROM records WHERE partner IS NOT NULL AND occurred_at >= ? AND occurred_at < ? GROUP BY partner`)
     .all(start, end) as { partner: string; n: number }[];
   for (const c of customers) get(c.partner).customers = c.n;
   const complaints = db
