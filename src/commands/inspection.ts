@@ -10,7 +10,7 @@ import type { Context } from '../context.js';
 import { checkInspectionHeader, recordInspection, type InspectionOutcome } from '../app/inspection.js';
 import { parseResult } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
-import { inspectionRef, INSPECTION_TYPE_LABELS, type GivenAnswer, type InspectionType } from '../core/inspection.js';
+import { inspectionRef, INSPECTION_TYPE_LABELS, parseInspectionType, type GivenAnswer, type InspectionType } from '../core/inspection.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { addDays, nextMonth, Zone } from '../core/time.js';
 import { logUnmask } from '../db/audit.js';
@@ -86,18 +86,17 @@ export async function runInspectionAdd(ctx: Context, opts: InspectionAddOptions,
       hint: 'pass --site, --type store|onsite, --inspector, and --fail <code>="<note>" / --na <code> for the checks that did not pass, with --pass-rest for the others',
     });
   }
+  // A date in the future is refused before any question is asked.
+  if (head.date > today) checkInspectionHeader({ ...head, site: 'x', type: 'store', inspector: 'x' }, today);
   try {
     if (!opts.site) head.site = await prompts.text(tr(L, '检查地点（门店或客户现场）：', 'Site (store or customer site):'), tr(L, '需要填写地点', 'a site is needed'));
     while (!opts.type) {
       const t = await prompts.text(tr(L, '类型（store 门店 / onsite 上门）：', 'Type (store / onsite):'), tr(L, '需要填写类型', 'a type is needed'));
-      try {
-        checkInspectionHeader({ ...head, type: t, site: head.site || 'x', inspector: head.inspector || 'x' }, today);
+      if (parseInspectionType(t)) {
         head.type = t;
         break;
-      } catch (e) {
-        if (!(e instanceof UsageError)) throw e;
-        ctx.streams.stdout.write(`${e.message}\n`);
       }
+      ctx.streams.stdout.write(tr(L, `类型应为 store（门店）或 onsite（上门），而不是 "${t}"\n`, `the type is store or onsite (门店 / 上门), not "${t}"\n`));
     }
     if (!opts.inspector) head.inspector = await prompts.text(tr(L, '检查人：', 'Inspector:'), tr(L, '需要填写检查人', 'an inspector is needed'));
     // Header problems (a future date …) before the first check question: no answer is asked for only to be refused.

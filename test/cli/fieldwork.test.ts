@@ -140,6 +140,9 @@ describe('qa inspection (SPEC §7 现场检查)', () => {
     await p.expect('Site (store or customer site):');
     p.send('北京朝阳店\r');
     await p.expect('Type (store / onsite):');
+    p.send('shop\r');
+    await p.expect('the type is store or onsite (门店 / 上门), not "shop"');
+    await p.expectCount('Type (store / onsite):', 2);
     p.send('门店\r');
     await p.expect('Inspector:');
     p.send('zhang\r');
