@@ -10,6 +10,7 @@ import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
 import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
 import { readYearFile } from './core/calendar.js';
 import { parseKpiOverrides } from './core/kpis.js';
+import { DEFAULT_THRESHOLDS, type EvaluationThresholds } from './core/partner.js';
 import { normalizeHeader } from './io/rows.js';
 
 export interface SamplingConfig {
@@ -54,6 +55,8 @@ export interface Config {
   kpis?: unknown;
   /** Disputes of findings (SPEC §8): opened within windowDays days of the answer. */
   disputes: { windowDays: number };
+  /** Partner evaluation thresholds (SPEC §7): rating to keep, rating below which to terminate, thin-data mark. */
+  partners: EvaluationThresholds;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -65,6 +68,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   checklists: DEFAULT_CHECKLISTS,
   disputes: { windowDays: 7 },
   callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
+  partners: DEFAULT_THRESHOLDS,
 }) as Config;
 
 export interface LoadedConfig {
@@ -186,7 +190,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', 'partners', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -285,6 +289,23 @@ export function validateConfig(raw: unknown, file?: string): Config {
         for (const [dk, dv] of Object.entries(d)) {
           if (dk === 'windowDays') out.disputes.windowDays = run('disputes.windowDays', num(0, 365, { integer: true }), dv);
           else fail(`disputes.${dk}`, `unknown key${suggest(dk, ['windowDays'])}`, file);
+        }
+        break;
+      }
+      case 'partners': {
+        const p = object(v, 'partners', file);
+        const checks: Record<keyof EvaluationThresholds, Check> = {
+          keepAt: num(0, 100),
+          terminateBelow: num(0, 100),
+          minRecords: num(0, 1_000_000, { integer: true }),
+        };
+        for (const [pk, pv] of Object.entries(p)) {
+          const check = checks[pk as keyof EvaluationThresholds];
+          if (!check) fail(`partners.${pk}`, `unknown key${suggest(pk, Object.keys(checks))}`, file);
+          (out.partners as unknown as Record<string, unknown>)[pk] = run(`partners.${pk}`, check, pv);
+        }
+        if (out.partners.terminateBelow > out.partners.keepAt) {
+          fail('partners.terminateBelow', `must not be above partners.keepAt (${out.partners.keepAt}), got ${out.partners.terminateBelow}`, file);
         }
         break;
       }

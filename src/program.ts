@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import { registerPeopleCommands } from './commands/defs/people.js';
+import { UsageError } from './errors.js';
 
 /** The package version: package.json sits two levels up from dist/src/, one from src/ (tests). */
 function version(): string {
@@ -179,10 +180,13 @@ export function buildProgram(): Command {
     .option('--date <YYYY-MM-DD>', 'run as if today were this date (default: today)')
     .option('--seed <seed>', 'rank with this seed instead of the database seed (recorded in the receipt)')
     .option('--month <YYYY-MM>', 'top up this whole month of records (for exports that arrive very late)')
+    .option('--campaign <name>', 'draw for this special campaign instead (qa campaign start), within its focus and dates')
+    .option('--rate <R>', 'with --campaign: the share of the focus to sample, 0 < R <= 1 (0.3 = 30 %)')
     .addHelpText(
       'after',
       examples([
         'qa sample                      # every morning',
+        'qa sample --campaign 国庆维修 --rate 0.3   # a campaign\'s targeted sample',
         'qa sample --date 2026-11-01    # the run on the 1st closes October',
         'qa sample --month 2026-09      # late September exports arrived',
         'qa sample --json               # for cron',
@@ -195,8 +199,13 @@ export function buildProgram(): Command {
     )
     .action(
       action(async () => {
-        const { runSample } = await import('./commands/sample.js');
-        return (ctx, cmd) => runSample(ctx, cmd.opts());
+        const [{ runSample }, { runCampaignSample }] = await Promise.all([import('./commands/sample.js'), import('./commands/campaign.js')]);
+        return (ctx, cmd) => {
+          const o = cmd.opts<{ campaign?: string; rate?: string; date?: string; seed?: string; month?: string }>();
+          if (o.campaign !== undefined) return runCampaignSample(ctx, o);
+          if (o.rate !== undefined) throw new UsageError('--rate goes with --campaign', { hint: 'the monthly rate is sampling.recordRate in the config; a campaign: qa sample --campaign NAME --rate 0.3' });
+          return runSample(ctx, o);
+        };
       }),
     );
   sample
@@ -205,7 +214,7 @@ export function buildProgram(): Command {
     .option('--month <YYYY-MM>', 'the month (default: the month being sampled now)')
     .option('--pending', 'only items not fully reviewed yet')
     .option('--format <format>', 'table, json or csv (default: table; json with --json)')
-    .addHelpText('after', examples(['qa sample list --pending', 'qa sample list --month 2026-10 --format csv > worklist.csv']))
+    .addHelpText('after', examples(['qa sample list --pending', 'qa sample list --month 2026-10 --format csv > worklist.csv', 'qa sample list --campaign 国庆维修 --pending   # a campaign\'s items']))
     .action(
       action(async () => {
         const { runSampleList } = await import('./commands/sample.js');
@@ -341,7 +350,7 @@ export function buildProgram(): Command {
   checklist
     .command('show')
     .description('print the checklists (defaults, replaced or extended by the config)')
-    .argument('[kind]', 'consult | contract | delivery | repair | return | call')
+    .argument('[kind]', 'consult | contract | delivery | repair | return | call | inspection')
     .addHelpText('after', examples(['qa checklist show', 'qa checklist show call --json']))
     .action(
       action(async () => {
@@ -509,7 +518,196 @@ export function buildProgram(): Command {
     );
 
   registerPeopleCommands(program, action, examples);
+  registerFieldwork(program);
 
   return program;
 }
 
+/** Repeatable options collect into a list. */
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * SPEC §7: on-site inspections, special campaigns, partners (seed 000
+ * §一(二), §二(二)7, §三(二)). One block, so merges with other areas stay simple.
+ */
+function registerFieldwork(program: Command): void {
+  const inspection = program
+    .command('inspection')
+    .description('on-site inspections of stores and home services (at least 2 a month): record, import, list')
+    .addHelpText('after', examples(['qa inspection add', 'qa inspection import inspections-2026-10.csv', 'qa inspection list --month 2026-10']));
+  inspection
+    .command('add')
+    .description('record one inspection: every check of the inspection checklist; failed checks open rectifications for the inspected dept/staff')
+    .option('--date <YYYY-MM-DD>', 'the day of the inspection (default: today; never in the future)')
+    .option('--site <site>', 'the store or customer site inspected')
+    .option('--type <type>', 'store (门店) or onsite (上门服务)')
+    .option('--inspector <name>', 'who inspected')
+    .option('--dept <department>', 'the inspected department (owner of the rectifications)')
+    .option('--staff <id>', 'the inspected staff member (owner of the rectifications)')
+    .option('--fail <code=note>', 'a failed check and what was wrong (repeatable)', collect)
+    .option('--na <codes>', 'checks that did not apply (repeatable, or comma-separated)', collect)
+    .option('--pass <codes>', 'checks that passed (repeatable, or comma-separated)', collect)
+    .option('--pass-rest', 'every check not named in --fail/--na/--pass passed (needed without a terminal)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa inspection add                  # on a terminal: asks for the site, type, inspector and each check',
+        'qa inspection add --date 2026-10-12 --site 北京朝阳店 --type store --inspector supervisor.zhang \\',
+        '    --dept 仓储部 --staff CC03 --fail dress="未穿工服" --na repair_procedure --pass-rest',
+        '',
+        'Checks: qa checklist show inspection (configurable under checklists.inspection).',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runInspectionAdd } = await import('./commands/inspection.js');
+        return (ctx, cmd) => runInspectionAdd(ctx, cmd.opts());
+      }),
+    );
+  inspection
+    .command('import')
+    .description('record inspections from a CSV, one row per answer (date, site, type, inspector, department, staff, check, result, note) — all or nothing')
+    .argument('<file>', 'the CSV file')
+    .addHelpText(
+      'after',
+      examples([
+        'qa inspection import inspections-2026-10.csv',
+        '',
+        'Rows with the same inspection column (or the same date, site, type, inspector,',
+        'department and staff) are one inspection; every check needs a row (result na if',
+        'it did not apply). Chinese headers: 检查编号 日期 地点 类型 检查人 部门 员工 检查项 结果 说明.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runInspectionImport } = await import('./commands/inspection.js');
+        return (ctx, cmd) => runInspectionImport(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+  inspection
+    .command('list')
+    .description('list inspections with their pass/fail counts and rectifications')
+    .option('--month <YYYY-MM>', 'only this month (default: all)')
+    .addHelpText('after', examples(['qa inspection list --month 2026-10', 'qa inspection list --json']))
+    .action(
+      action(async () => {
+        const { runInspectionList } = await import('./commands/inspection.js');
+        return (ctx, cmd) => runInspectionList(ctx, cmd.opts());
+      }),
+    );
+
+  const campaign = program
+    .command('campaign')
+    .description('special supervision campaigns (专项监督): a focus, a date range, a targeted sample reported apart')
+    .addHelpText('after', examples(['qa campaign start 国庆维修 --from 2026-10-01 --to 2026-10-07 --focus record_type=repair', 'qa sample --campaign 国庆维修 --rate 0.3', 'qa campaign report 国庆维修']));
+  campaign
+    .command('start')
+    .description('start a campaign on a focus (record type, department and/or check) over a date range')
+    .argument('<name>', 'the campaign name')
+    .option('--from <YYYY-MM-DD>', 'first day')
+    .option('--to <YYYY-MM-DD>', 'last day')
+    .option('--focus <field=value>', 'record_type=repair, department=技术部 or check=<code> (repeatable: all must hold)', collect)
+    .option('--seed <seed>', 'rank with this seed (default: a new random seed, recorded with the campaign)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa campaign start 国庆维修 --from 2026-10-01 --to 2026-10-07 --focus record_type=repair',
+        'qa campaign start 退租争议 --from 2026-10-01 --to 2026-10-31 --focus check=damage_fair',
+        'qa sample --campaign 国庆维修 --rate 0.3',
+        '',
+        'Campaign items are reviewed with qa review like any item, but never count in',
+        'audit_pass_rate, coverage or the bounds: they have their own report section.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runCampaignStart } = await import('./commands/campaign.js');
+        return (ctx, cmd) => runCampaignStart(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+  campaign
+    .command('list')
+    .description('list campaigns with their progress')
+    .addHelpText('after', examples(['qa campaign list', 'qa campaign list --json']))
+    .action(
+      action(async () => {
+        const { runCampaignList } = await import('./commands/campaign.js');
+        return (ctx) => runCampaignList(ctx);
+      }),
+    );
+  campaign
+    .command('report')
+    .description("a campaign's results: reviewed, passed, fails by check, rectifications, and each draw re-verified (exit 1 if one does not verify)")
+    .argument('<name>', 'the campaign name')
+    .addHelpText('after', examples(['qa campaign report 国庆维修', 'qa campaign report 国庆维修 --json']))
+    .action(
+      action(async () => {
+        const { runCampaignReport } = await import('./commands/campaign.js');
+        return (ctx, cmd) => runCampaignReport(ctx, cmd.processedArgs[0] as string);
+      }),
+    );
+
+  const partner = program
+    .command('partner')
+    .description('outside partners (logistics, repair vendors): register, quality files, quarterly evaluation')
+    .addHelpText('after', examples(['qa partner add 顺达物流 --kind logistics', 'qa partner report --month 2026-10', 'qa partner evaluate 顺达物流 --quarter 2026-Q4']));
+  partner
+    .command('add')
+    .description('register a partner (records name it in their partner / 合作方 column)')
+    .argument('<name>', 'the name as the exports write it')
+    .option('--kind <kind>', 'logistics (物流配送) or repair (设备维修)')
+    .option('--since <YYYY-MM-DD>', 'partner since')
+    .addHelpText('after', examples(['qa partner add 顺达物流 --kind logistics --since 2025-03-01', 'qa partner add 快修科技 --kind repair']))
+    .action(
+      action(async () => {
+        const { runPartnerAdd } = await import('./commands/partner.js');
+        return (ctx, cmd) => runPartnerAdd(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+  partner
+    .command('list')
+    .description('the partner register: kind, records, evaluations, and names on records not registered')
+    .addHelpText('after', examples(['qa partner list', 'qa partner list --json']))
+    .action(
+      action(async () => {
+        const { runPartnerList } = await import('./commands/partner.js');
+        return (ctx) => runPartnerList(ctx);
+      }),
+    );
+  partner
+    .command('report')
+    .description("each partner's quality file: records, on-time delivery, repair response, first-time fix, device intact, complaints, findings")
+    .option('--month <YYYY-MM>', 'the month (default: the last complete month)')
+    .option('--quarter <YYYY-Qn>', 'a quarter instead, e.g. 2026-Q4')
+    .option('--partner <name>', 'only this partner, with its evaluation history')
+    .addHelpText('after', examples(['qa partner report --month 2026-10', 'qa partner report --quarter 2026-Q4 --partner 顺达物流', 'qa partner report --quarter 2026-Q4 --json']))
+    .action(
+      action(async () => {
+        const { runPartnerReport } = await import('./commands/partner.js');
+        return (ctx, cmd) => runPartnerReport(ctx, cmd.opts());
+      }),
+    );
+  partner
+    .command('evaluate')
+    .description("rate a partner's quarter and recommend keep | rectify | terminate (thresholds in config partners.*); appended to its file")
+    .argument('<name>', 'a registered partner')
+    .option('--quarter <YYYY-Qn>', 'the quarter, e.g. 2026-Q4')
+    .option('--note <text>', "the evaluator's remarks")
+    .option('--by <name>', 'who evaluates (default: $QA_USER or the login name)')
+    .addHelpText(
+      'after',
+      examples([
+        'qa partner evaluate 顺达物流 --quarter 2026-Q4',
+        '',
+        'rating = 100 x mean attainment of the KPIs that apply (1 when met, else value/target);',
+        'keep when rating >= partners.keepAt (100), terminate below partners.terminateBelow (90),',
+        'rectify in between — which opens a rectification owned by the partner.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runPartnerEvaluate } = await import('./commands/partner.js');
+        return (ctx, cmd) => runPartnerEvaluate(ctx, cmd.processedArgs[0] as string, cmd.opts());
+      }),
+    );
+}

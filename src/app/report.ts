@@ -33,6 +33,8 @@ import {
 } from '../db/report.js';
 import { UsageError } from '../errors.js';
 import { peopleSections, type PeopleSections } from './people-report.js';
+import { inspectionCount } from '../db/inspection.js';
+import { fieldworkSections, type FieldworkSections } from './fieldworkReport.js';
 
 /** Bump when the cached record figures change meaning. */
 const FIGURES_VERSION = 4;
@@ -77,6 +79,12 @@ export interface Report {
   warnings: string[];
   /** SPEC §8: dispute and overturn rates per auditor; control charts (app/people-report.ts). */
   people: PeopleSections;
+  /** SPEC §7: on-site inspections of the month (the onsite_inspections KPI counts them). */
+  inspections: FieldworkSections['inspections'];
+  /** SPEC §7: special campaigns overlapping the month — never part of the figures above. */
+  campaigns: FieldworkSections['campaigns'];
+  /** SPEC §7: each partner's quality file for the month. */
+  partners: FieldworkSections['partners'];
 }
 
 export interface ReportContext {
@@ -185,6 +193,8 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
       rentalsEnded: rentalsEnded(db, start, end),
       servedSurveyed: cached(db, month, 'callback_coverage', coverageKey, () => servedSurveyed(db, start, end, channels), rc.now),
     },
+    // Counted live (one indexed count): an inspection recorded today changes it at once.
+    inspections: inspectionCount(db, firstDay, lastDay),
   };
 }
 
@@ -337,6 +347,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     trend: { months },
     warnings,
     people: peopleSections(rc, month),
+    ...fieldworkSections(db, config, zone, month, rc.now),
   };
 }
 

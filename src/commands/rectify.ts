@@ -100,7 +100,8 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
     if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
     const steps = store.steps(id);
     if (ctx.unmask) logUnmask(db, `rectify show ${id}`, 0);
-    // A finding's item may have changed since the review; a complaint or survey follow-up has no review.
+    // A finding's item may have changed since the review; a complaint or survey follow-up, an inspection's or a
+    // partner evaluation's rectification has no reviewed item that an import could change.
     let changed = false;
     if (r.kind === 'records' || r.kind === 'calls') {
       const review = store.review(r.kind, r.item_id)!;

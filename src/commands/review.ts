@@ -12,6 +12,8 @@ import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { pendingItems } from '../db/sampling.js';
+import { pendingCampaignItems } from '../db/campaign.js';
+import type { Db } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { inquirerPrompts, Stopped, type Prompts } from '../io/prompts.js';
@@ -68,7 +70,7 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
   try {
     const queue: { kind: ItemKind; id: string }[] = opts.item
       ? [{ kind: resolveItem(store, opts.item, opts.kind as ItemKind | undefined).kind, id: opts.item }]
-      : pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+      : pendingQueue(db);
     if (queue.length === 0) {
       out.write(tr(L, '没有待审核的项目。先运行 qa sample。\n', 'Nothing is waiting for review. Run qa sample first.\n'));
       return EXIT.ok;
@@ -78,7 +80,15 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
     for (const [n, next] of queue.entries()) {
       const item = resolveItem(store, next.id, next.kind);
       let st: ReviewState = reviewState(store, config, item);
-      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
+      // SPEC §7: a campaign's item is marked, and says whether its answers count in the random-sample figures.
+      const mark = st.campaigns.length
+        ? ` ${chalk.magenta(
+            st.sampled
+              ? tr(L, `[专项 ${st.campaigns.join(', ')} · 也在随机样本中]`, `[campaign ${st.campaigns.join(', ')} · also in the random sample]`)
+              : tr(L, `[专项 ${st.campaigns.join(', ')} · 不计入随机抽查指标]`, `[campaign ${st.campaigns.join(', ')} · not counted in the random-sample figures]`),
+          )}`
+        : '';
+      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}${mark}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
       for (const check of st.checks) {
         if (check.answer) {
           out.write(chalk.dim(`  ✓ ${check.code}: ${check.answer.result}\n`));
@@ -130,4 +140,16 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
   } finally {
     db.close();
   }
+}
+
+/** The worklist `qa review` walks: the random sample's pending items, then the special campaigns' (SPEC §7). */
+function pendingQueue(db: Db): { kind: ItemKind; id: string }[] {
+  const queue = pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+  const seen = new Set(queue.map((q) => `${q.kind}:${q.id}`));
+  for (const c of pendingCampaignItems(db)) {
+    if (seen.has(`${c.kind}:${c.item_id}`)) continue;
+    seen.add(`${c.kind}:${c.item_id}`);
+    queue.push({ kind: c.kind, id: c.item_id });
+  }
+  return queue;
 }

@@ -143,6 +143,8 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('device_intact', 'bool', false, ['设备完好']),
       f('status', 'text', false, ['状态']),
       f('notes', 'text', false, ['备注']),
+      // SPEC §7: the outside partner (logistics / repair vendor) that did the work.
+      f('partner', 'text', false, ['合作方', '合作服务商', '服务商', 'vendor']),
     ],
   },
   calls: {

@@ -32,6 +32,8 @@ export interface MonthFigures {
   callbacks: CallbackFigures;
   /** When the report is made: callback windows that straddle the month's end are judged then. */
   reportedAt: number;
+  /** On-site inspections dated in the month (SPEC §7). */
+  inspections: number;
 }
 
 export interface Counted {
@@ -430,6 +432,17 @@ export const KPIS: readonly KpiDef[] = [
     target: 0,
     source: '000 §一(三)',
     compute: (f) => ({ numerator: f.overdueAtEnd, denominator: null }),
+  },
+  {
+    // SPEC §7: on-site inspections dated in M (000 §三(二) 现场检查: 每月至少开展2次).
+    id: 'onsite_inspections',
+    zh: '现场检查次数',
+    en: 'On-site inspections',
+    kind: 'count',
+    op: '>=',
+    target: 2,
+    source: '000 §三(二)',
+    compute: (f) => ({ numerator: f.inspections, denominator: null }),
   },
 ];
 

@@ -231,7 +231,12 @@ export function complaintRows(db: Db, start: number, end: number, asOf: number =
     .all({ s: start, e: end, t: asOf }) as ComplaintRow[];
 }
 
-/** A review of an item of the month (records by occurred_at, calls by started_at), with its answers. */
+/**
+ * A review of an item of the month (records by occurred_at, calls by
+ * started_at), with its answers. Reviews started for a special campaign's
+ * item outside the random sample are not here (SPEC §7: never in
+ * audit_pass_rate, coverage or the bounds); the campaign section has them.
+ */
 export interface ReviewedItem {
   review_id: number;
   kind: 'records' | 'calls';
@@ -256,11 +261,11 @@ export function reviewedItems(db: Db, start: number, end: number, callDepartment
       `WITH items AS (
          SELECT v.*, r.record_type AS stratum, r.department AS department, r.import_id AS cur_import
          FROM reviews v JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
-         WHERE r.occurred_at >= :s AND r.occurred_at < :e
+         WHERE r.occurred_at >= :s AND r.occurred_at < :e AND v.campaign IS NULL
          UNION ALL
          SELECT v.*, c.agent_id AS stratum, :calldept AS department, c.import_id AS cur_import
          FROM reviews v JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
-         WHERE c.started_at >= :s AND c.started_at < :e
+         WHERE c.started_at >= :s AND c.started_at < :e AND v.campaign IS NULL
        )
        SELECT i.id AS review_id, i.kind, i.item_id, i.checklist, i.stratum, i.department, i.sampled, i.unsampled_reason, i.checks_total,
               (i.snapshot_import_id IS NOT NULL AND i.cur_import <> i.snapshot_import_id) AS changed_after_review,

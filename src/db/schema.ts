@@ -638,6 +638,11 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    description: 'on-site inspections, special campaigns, partners; rectifications that come from something other than a finding',
+    up: (db) => migrateFieldwork(db),
+  },
 ];
 
 /** Columns of an input table that are bookkeeping, not the export's content. */
@@ -737,4 +742,197 @@ function allowWithdrawnState(db: Database.Database): void {
   db.exec('ALTER TABLE rectifications_new RENAME TO rectifications');
   for (const c of children) db.exec(`ALTER TABLE ${c}_new RENAME TO ${c}`);
   for (const sql of extras) db.exec(sql);
+}
+
+const columnsOf = (db: Database.Database, table: string): { name: string; notnull: number }[] =>
+  db.prepare(`SELECT name, "notnull" FROM pragma_table_info(?)`).all(table) as { name: string; notnull: number }[];
+
+/**
+ * SPEC §7 (seed 000 §一(二), §二(二)7, §三(二)). Written so it can run after
+ * another branch's migration that touches the same tables: every step checks
+ * what is already there (a column, the NOT NULL on finding_id) first.
+ */
+function migrateFieldwork(db: Database.Database): void {
+  // Records gain the optional partner 合作方 column (logistics / repair vendor).
+  if (!columnsOf(db, 'records').some((c) => c.name === 'partner')) db.exec('ALTER TABLE records ADD COLUMN partner TEXT');
+  // A review started for a special campaign's item outside the random sample:
+  // kept out of audit_pass_rate, coverage and the bounds (SPEC §7).
+  if (!columnsOf(db, 'reviews').some((c) => c.name === 'campaign')) db.exec('ALTER TABLE reviews ADD COLUMN campaign TEXT');
+
+  // A rectification now comes from a finding, or from a subject: a failed
+  // inspection check, a partner evaluation recommending rectification. The
+  // subject columns carry what a finding would (kind, id, check, text …), so
+  // every list and report shows both the same way. SQLite cannot drop a NOT
+  // NULL: rebuild the table (and its steps, which reference it) with the
+  // rows, ids, indexes and append-only triggers as they were.
+  const rectCols = columnsOf(db, 'rectifications');
+  if (rectCols.find((c) => c.name === 'finding_id')?.notnull === 1) {
+    const keep = rectCols.map((c) => c.name).join(', ');
+    const stepCols = columnsOf(db, 'rectification_steps').map((c) => c.name).join(', ');
+    db.exec(`
+      CREATE TEMP TABLE rect_copy AS SELECT * FROM rectifications;
+      CREATE TEMP TABLE rect_steps_copy AS SELECT * FROM rectification_steps;
+      DROP TABLE rectification_steps;
+      DROP TABLE rectifications;
+      CREATE TABLE rectifications (
+        id               INTEGER PRIMARY KEY,
+        finding_id       INTEGER UNIQUE REFERENCES findings(id),
+        state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified')),
+        owner_department TEXT,
+        owner_person     TEXT,
+        opened_at        INTEGER NOT NULL,
+        due_date         TEXT NOT NULL,
+        cause            TEXT,
+        measures         TEXT,
+        evidence         TEXT,
+        verification     TEXT,
+        done_at          INTEGER,
+        done_by          TEXT,
+        verified_at      INTEGER,
+        verified_by      TEXT,
+        updated_at       INTEGER NOT NULL
+      );
+      INSERT INTO rectifications (${keep}) SELECT ${keep} FROM temp.rect_copy;
+      CREATE TABLE rectification_steps (
+        id                INTEGER PRIMARY KEY,
+        rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
+        from_state        TEXT,
+        to_state          TEXT NOT NULL,
+        actor             TEXT NOT NULL,
+        at                INTEGER NOT NULL,
+        note              TEXT,
+        due_date          TEXT
+      );
+      INSERT INTO rectification_steps (${stepCols}) SELECT ${stepCols} FROM temp.rect_steps_copy;
+      DROP TABLE temp.rect_copy;
+      DROP TABLE temp.rect_steps_copy;
+      CREATE INDEX rectifications_state ON rectifications(state, due_date);
+      CREATE INDEX rectifications_due ON rectifications(due_date);
+      CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
+      CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
+      CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+    `);
+  }
+  const have = new Set(columnsOf(db, 'rectifications').map((c) => c.name));
+  for (const [col, type] of [
+    ['subject_kind', 'TEXT'], // inspections | partners (null: the finding says what it is about)
+    ['subject_id', 'TEXT'], // INS-12 | the partner's name
+    ['subject_check', 'TEXT'], // the check code, or "evaluation"
+    ['subject_category', 'TEXT'],
+    ['subject_severity', 'TEXT'],
+    ['subject_text', 'TEXT'], // zh / en text of the check, or the evaluation's summary
+    ['subject_note', 'TEXT'],
+    ['subject_by', 'TEXT'],
+    ['subject_at', 'INTEGER'],
+  ] as const) {
+    if (!have.has(col)) db.exec(`ALTER TABLE rectifications ADD COLUMN ${col} ${type}`);
+  }
+
+  db.exec(`
+    -- On-site inspections of stores and home services (000 §三(二) 现场检查, >= 2 a month).
+    CREATE TABLE inspections (
+      id           INTEGER PRIMARY KEY,
+      date         TEXT NOT NULL,           -- YYYY-MM-DD local: decides the month
+      site         TEXT NOT NULL,
+      type         TEXT NOT NULL CHECK (type IN ('store', 'onsite')),
+      inspector    TEXT NOT NULL,
+      department   TEXT,
+      staff        TEXT,
+      checks       TEXT NOT NULL,           -- JSON: the check codes in force when it was recorded
+      source       TEXT NOT NULL,           -- 'add' or the imported file's name
+      created_at   INTEGER NOT NULL,
+      created_by   TEXT NOT NULL
+    );
+    CREATE INDEX inspections_date ON inspections(date);
+    CREATE TABLE inspection_answers (
+      id            INTEGER PRIMARY KEY,
+      inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+      check_code    TEXT NOT NULL,
+      category      TEXT NOT NULL,
+      severity      TEXT NOT NULL,
+      check_text    TEXT NOT NULL,
+      result        TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+      note          TEXT,
+      UNIQUE (inspection_id, check_code)
+    );
+    CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections BEGIN SELECT RAISE(ABORT, 'inspections are kept'); END;
+    CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections BEGIN SELECT RAISE(ABORT, 'inspections are final once recorded'); END;
+    CREATE TRIGGER inspection_answers_no_update BEFORE UPDATE ON inspection_answers BEGIN SELECT RAISE(ABORT, 'inspection answers are final once recorded'); END;
+    CREATE TRIGGER inspection_answers_no_delete BEFORE DELETE ON inspection_answers BEGIN SELECT RAISE(ABORT, 'inspection answers are final once recorded'); END;
+
+    -- Special supervision campaigns (000 §三(二) 专项监督): a focus, a date range, a seed.
+    CREATE TABLE campaigns (
+      id         INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL UNIQUE,
+      from_date  TEXT NOT NULL,
+      to_date    TEXT NOT NULL,
+      focus      TEXT NOT NULL,             -- JSON [{field, value}]: record_type | department | check
+      seed       TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      created_by TEXT NOT NULL
+    );
+    CREATE TRIGGER campaigns_no_delete BEFORE DELETE ON campaigns BEGIN SELECT RAISE(ABORT, 'campaigns are kept'); END;
+    CREATE TRIGGER campaigns_no_update BEFORE UPDATE ON campaigns BEGIN SELECT RAISE(ABORT, 'a campaign is fixed once started'); END;
+    -- One receipt per campaign draw; the population's ids are kept so the draw can be verified exactly.
+    CREATE TABLE campaign_runs (
+      id                INTEGER PRIMARY KEY,
+      campaign_id       INTEGER NOT NULL REFERENCES campaigns(id),
+      run_date          TEXT NOT NULL,
+      seed              TEXT NOT NULL,
+      rate              REAL NOT NULL,
+      algorithm         TEXT NOT NULL,
+      population        INTEGER NOT NULL,
+      population_digest TEXT NOT NULL,
+      population_ids    TEXT NOT NULL,      -- JSON ["records:SR-…", "calls:C-…"]
+      target            INTEGER NOT NULL,
+      drawn             INTEGER NOT NULL,
+      created_at        INTEGER NOT NULL,
+      user              TEXT NOT NULL
+    );
+    CREATE TABLE campaign_items (
+      campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+      kind        TEXT NOT NULL CHECK (kind IN ('records', 'calls')),
+      item_id     TEXT NOT NULL,
+      run_id      INTEGER NOT NULL REFERENCES campaign_runs(id),
+      rank        INTEGER NOT NULL,
+      PRIMARY KEY (campaign_id, kind, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX campaign_items_item ON campaign_items(kind, item_id);
+    CREATE TRIGGER campaign_runs_no_update BEFORE UPDATE ON campaign_runs BEGIN SELECT RAISE(ABORT, 'campaign receipts are append-only'); END;
+    CREATE TRIGGER campaign_runs_no_delete BEFORE DELETE ON campaign_runs BEGIN SELECT RAISE(ABORT, 'campaign receipts are append-only'); END;
+    CREATE TRIGGER campaign_items_no_update BEFORE UPDATE ON campaign_items BEGIN SELECT RAISE(ABORT, 'drawn items are append-only'); END;
+    CREATE TRIGGER campaign_items_no_delete BEFORE DELETE ON campaign_items BEGIN SELECT RAISE(ABORT, 'drawn items are append-only'); END;
+
+    -- Outside partners (000 §一(二), §二(二)7): logistics and repair vendors, and their quality file.
+    CREATE TABLE partners (
+      name       TEXT PRIMARY KEY,
+      kind       TEXT NOT NULL CHECK (kind IN ('logistics', 'repair')),
+      since      TEXT,
+      added_at   INTEGER NOT NULL,
+      added_by   TEXT NOT NULL
+    );
+    CREATE TRIGGER partners_no_delete BEFORE DELETE ON partners BEGIN SELECT RAISE(ABORT, 'partners are kept (their file is history)'); END;
+    CREATE TABLE partner_evaluations (
+      id                INTEGER PRIMARY KEY,
+      partner           TEXT NOT NULL REFERENCES partners(name),
+      period            TEXT NOT NULL,      -- YYYY-Qn
+      rating            REAL,
+      recommendation    TEXT NOT NULL CHECK (recommendation IN ('keep', 'rectify', 'terminate')),
+      figures           TEXT NOT NULL,      -- JSON: the quality file the rating came from
+      thresholds        TEXT NOT NULL,      -- JSON: the thresholds in force
+      note              TEXT,
+      rectification_id  INTEGER REFERENCES rectifications(id),
+      evaluated_at      INTEGER NOT NULL,
+      evaluated_by      TEXT NOT NULL
+    );
+    CREATE INDEX partner_evaluations_partner ON partner_evaluations(partner, id);
+    CREATE TRIGGER partner_evaluations_no_update BEFORE UPDATE ON partner_evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are appended to the partner file, never rewritten'); END;
+    CREATE TRIGGER partner_evaluations_no_delete BEFORE DELETE ON partner_evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are appended to the partner file, never rewritten'); END;
+  `);
+  // Rectifications of the new kinds are found by their subject.
+  db.exec('CREATE INDEX IF NOT EXISTS rectifications_subject ON rectifications(subject_kind, subject_id)');
+  // The partner files read a period's records that name a partner: partial, so
+  // exports without the column cost nothing to import or to report on.
+  db.exec('CREATE INDEX IF NOT EXISTS records_partner_time ON records(occurred_at, partner) WHERE partner IS NOT NULL');
 }

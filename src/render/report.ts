@@ -13,6 +13,7 @@ import { renderPeopleHtml, renderPeopleMarkdown, renderPeopleTable } from './peo
 import { categoryLabel, severityLabel, stateLabel } from './review.js';
 import { clip, renderTable } from './term.js';
 import { renderCasesHtml, renderCasesMarkdown, renderCasesTable } from './reportCases.js';
+import { fieldworkHtml, fieldworkMarkdown, fieldworkTable } from './fieldwork.js';
 
 type K = Report['kpis'][number];
 
@@ -222,6 +223,7 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
     );
   }
   out.push(renderPeopleTable(r.people, L, chalk));
+  out.push(...fieldworkTable(r, L, chalk));
   return `${out.join('\n')}\n`;
 }
 
@@ -297,6 +299,7 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
     out.push(mdTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])), '');
   }
   out.push(renderPeopleMarkdown(r.people, L));
+  out.push(...fieldworkMarkdown(r, L, mdTable));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -415,6 +418,7 @@ export function renderReportHtml(r: Report, L: Lang): string {
     );
   }
   parts.push(renderPeopleHtml(r.people, L));
+  parts.push(...fieldworkHtml(r, L, esc, (head, rows) => htmlTable(head, rows)));
   return `<!doctype html>
 <html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title(r, L))}</title><style>${CSS}</style></head>

@@ -81,7 +81,12 @@ export const stateLabel = (s: string, L: Lang): string => label(STATE_LABELS as 
 export function renderChecklists(lists: [ChecklistKind, Check[]][], L: Lang, chalk: ChalkInstance): string {
   return lists
     .map(([kind, checks]) => {
-      const title = kind === 'call' ? tr(L, '热线录音 call', 'call') : `${tr(L, RECORD_TYPE_LABELS[kind as RecordType].zh + ' ', '')}${kind}`;
+      const title =
+        kind === 'call'
+          ? tr(L, '热线录音 call', 'call')
+          : kind === 'inspection'
+            ? tr(L, '现场检查 inspection', 'inspection (on-site)')
+            : `${tr(L, RECORD_TYPE_LABELS[kind as RecordType].zh + ' ', '')}${kind}`;
       return `${chalk.bold(title)}\n${renderTable({
         chalk,
         head: [tr(L, '代码', 'code'), tr(L, '类别', 'category'), tr(L, '严重度', 'severity'), tr(L, '检查项', 'check')],

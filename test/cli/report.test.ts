@@ -23,7 +23,7 @@ const KPI_IDS = [
   'complaint_verification_24h', 'complaint_investigation_48h', 'complaint_resolution_3wd',
   'complaint_verified', 'complaint_feedback', 'complaint_callback', 'complaint_handling_on_time', 'survey_within_3wd', 'satisfaction_rate', 'delivery_on_time',
   'consult_response_on_time', 'repair_response_on_time', 'first_time_fix_rate', 'recommendation_fit_rate', 'equipment_intact_rate',
-  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue',
+  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue', 'onsite_inspections',
 ];
 
 describe('qa report on the fixture month', () => {
@@ -65,7 +65,7 @@ describe('qa report on the fixture month', () => {
     expect(md).toContain('| KPI | Value | Target | Result | n/N | vs prev | 6 months |');
     const csv = out('csv');
     expect(csv.startsWith('\uFEFFid,name,value,target,op,met,numerator,denominator,missing,previous,change,2026-05,')).toBe(true);
-    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(25);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(26);
     expect(csv).toMatch(/\r\ncomplaint_verified,Complaints with a verification report,0\.8888\d*,1,>=,no,16,18,0,0,/);
     // SPEC §6 sections in every human format.
     for (const text of [table, md]) {

@@ -236,7 +236,7 @@ describe('qa checklist show', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'qa.config.json'), JSON.stringify({ checklists: { call: { remove: ['closing'] } } }));
     const all = json<Record<string, { code: string }[]>>(runQa(['--json', 'checklist', 'show']));
-    expect(Object.keys(all)).toEqual(['consult', 'contract', 'delivery', 'repair', 'return', 'call']);
+    expect(Object.keys(all)).toEqual(['consult', 'contract', 'delivery', 'repair', 'return', 'call', 'inspection']);
     const call = json<{ code: string }[]>(runQa(['--json', 'checklist', 'show', 'call'], { cwd: dir }));
     expect(call.map((c) => c.code)).not.toContain('closing');
     const bad = runQa(['checklist', 'show', 'rental']);

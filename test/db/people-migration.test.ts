@@ -48,7 +48,7 @@ describe('people migration', () => {
     expect(() => db.exec(`UPDATE rectification_steps SET note = 'x'`)).toThrow('rectification history is append-only');
     expect(() => db.exec(`INSERT INTO rectification_steps (rectification_id, to_state, actor, at) VALUES (99, 'open', 'a', 0)`)).toThrow(/FOREIGN KEY/);
     const indexes = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('rectifications', 'rectification_steps') AND sql IS NOT NULL ORDER BY name`).pluck().all();
-    expect(indexes).toEqual(['rectification_steps_rect', 'rectifications_due', 'rectifications_source', 'rectifications_state']);
+    expect(indexes).toEqual(['rectification_steps_rect', 'rectifications_due', 'rectifications_source', 'rectifications_state', 'rectifications_subject']);
   });
 
   it('an answer changes only together with a recorded amendment that matches it', () => {
