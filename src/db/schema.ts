@@ -345,6 +345,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    description: 'the operating-system user beside each audit-log entry',
+    up: (db) => {
+      db.exec(`
+        -- Who was logged in when the entry was written (os.userInfo), beside
+        -- the actor named by --by / --auditor / QA_USER, which anyone can type
+        -- (SPEC §4). NULL for entries written before this column existed.
+        ALTER TABLE audit_log ADD COLUMN os_user TEXT;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
