@@ -7,7 +7,7 @@
 import { loadConfig, type LoadedConfig } from './config.js';
 import { detectLang, type Lang } from './i18n.js';
 import { UsageError } from './errors.js';
-import { guardStream, Privacy } from './render/output.js';
+import { guardStream, Privacy, setLayoutUnmask } from './render/output.js';
 
 export interface GlobalOptions {
   db?: string;
@@ -51,6 +51,7 @@ export function makeContext(opts: GlobalOptions, streams: Streams = process, env
   const ciSet = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI !== 'false';
   // Every byte to stdout and stderr passes the privacy guard (SPEC §1: phones masked unless --unmask).
   const privacy = new Privacy(!!opts.unmask);
+  setLayoutUnmask(!!opts.unmask);
   const guarded: Streams = { stdout: guardStream(streams.stdout, privacy), stderr: guardStream(streams.stderr, privacy), stdin: streams.stdin };
   const fixedNow = env.QA_NOW ? new Date(env.QA_NOW) : null;
   if (fixedNow && Number.isNaN(fixedNow.getTime())) throw new UsageError(`QA_NOW is not a date: ${env.QA_NOW}`);

@@ -41,6 +41,23 @@ export class Privacy {
   }
 }
 
+let layoutUnmask = false;
+
+/** Set by makeContext for the command being run: whether --unmask is on. */
+export function setLayoutUnmask(unmask: boolean): void {
+  layoutUnmask = unmask;
+}
+
+/**
+ * A table cell before layout (src/render/term.ts): masked already, so the
+ * columns are measured on what will be shown (the stream guard would
+ * otherwise shorten a cell after its borders were drawn). With --unmask the
+ * cell is kept; the stream guard counts what goes out.
+ */
+export function forLayout(cell: string): string {
+  return layoutUnmask ? cell : maskPhonesInText(cell);
+}
+
 type Writable = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 function asText(chunk: unknown): string | null {
