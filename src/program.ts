@@ -309,13 +309,15 @@ export function buildProgram(): Command {
     .argument('<id>', 'rectification id')
     .option('--to <state>', 'analysed | planned | done | verified (planned from done = verification failed)')
     .option('--note <text>', 'the cause / measures / evidence / verification result for this step')
-    .option('--due <YYYY-MM-DD>', 'a new due date (with planned)')
+    .option('--due <YYYY-MM-DD>', 'a new due date (with planned; never by the owner: needs --by and --reason)')
     .option('--by <name>', 'who takes the step (default: $QA_USER or the login name); the verifier must not be the owner')
+    .option('--reason <text>', 'why the due date moves (required with a new --due; logged)')
     .addHelpText(
       'after',
       examples([
         'qa rectify update 12 --to analysed --note "new staff, not trained on the script"',
-        'qa rectify update 12 --to planned --note "training on 10-28, script card at every desk" --due 2026-11-05',
+        'qa rectify update 12 --to planned --note "training on 10-28, script card at every desk"',
+        'qa rectify update 12 --to planned --note "…" --due 2026-11-20 --by zhang.wei --reason "supplier delay"   # not the owner',
         'qa rectify update 12 --to done --note "training record TR-1028, signed"',
         'qa rectify update 12 --to verified --by zhang.wei --note "5 follow-up calls checked: all compliant"',
         'qa rectify update 12 --to planned --by zhang.wei --note "2 of 5 calls still missing the greeting"   # verification failed',

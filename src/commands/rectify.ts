@@ -3,7 +3,7 @@
  */
 import type { Context } from '../context.js';
 import { updateRectification } from '../app/review.js';
-import { currentUser } from '../core/actor.js';
+import { currentUser, osUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type RectificationView } from '../db/review.js';
@@ -122,7 +122,7 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
   }
 }
 
-export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: string; note?: string; due?: string; by?: string }): number {
+export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: string; note?: string; due?: string; by?: string; reason?: string }): number {
   const id = parseId(idArg);
   if (!opts.to) throw new UsageError('--to <state> is required', { hint: `the states are ${STATES.join(' → ')}` });
   const { config } = ctx.config();
@@ -130,7 +130,18 @@ export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: strin
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const at = ctx.now().getTime();
-    const r = updateRectification(new ReviewStore(db), { id, to: opts.to, note: opts.note, due: opts.due, by: opts.by ?? currentUser(ctx.env), at, today: zone.dateOf(at) });
+    const r = updateRectification(new ReviewStore(db), {
+      id,
+      to: opts.to,
+      note: opts.note,
+      due: opts.due,
+      by: opts.by ?? currentUser(ctx.env),
+      at,
+      today: zone.dateOf(at),
+      reason: opts.reason,
+      // --by is typed: the owner is also recognised by QA_USER or the login.
+      runBy: [ctx.env.QA_USER, osUser(ctx.env)],
+    });
     ctx.privacy.rows([r], () => `rectification:${id}`);
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(json(r, zone, today(ctx, zone)), null, 2)}\n`);
     else ctx.streams.stdout.write(tr(ctx.lang, `整改 #${id} → ${STATE_LABELS[r.state].zh}（期限 ${r.due_date}）\n`, `rectification #${id} → ${r.state} (due ${r.due_date})\n`));

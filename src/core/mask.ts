@@ -8,9 +8,9 @@
  *
  *   mobiles   13812345678, 138 1234 5678, 138-1234-5678, 138.1234.5678,
  *             with +86 / 0086 / 86 in front (+86 138…, +86-138…, 0086 138…)
- *   landlines 02155556633, 021-5555-6633, 021 55556633, 0755-8888 9999,
+ *   landlines 02155556633, 021-5555-6633, 021 55556633, 0755-8888-9999,
  *             (021) 6555-1234, (010)87654321, （010）8765 4321, +86 21 5555 6633
- *   abroad    +1 415 555 0100, 00852 9123 4567
+ *   abroad    +1 415 555 0100, 0085291234567
  *   any of these written with full-width digits, plus and separators
  *   (１３８１２３４５６３４, ＋８６ …, 021－5555－6633)
  *
@@ -24,23 +24,29 @@
 /** ASCII and full-width digits. */
 const D = '[0-9\\uFF10-\\uFF19]';
 /** One optional separator: space, no-break or ideographic space, dash, dot (ASCII or full-width). */
-const S = '[ \\u00A0\\u3000\\-.\\uFF0D\\uFF0E]?';
+const SEP = '[ \\u00A0\\u3000\\-.\\uFF0D\\uFF0E]';
+const S = `${SEP}?`;
 const PLUS = '[+\\uFF0B]';
 /** +86, 0086 or 86 before a number (ASCII or full-width). */
 const CC86 = `(?:${PLUS}[8８][6６]|[0０][0０][8８][6６]|[8８][6６])`;
-const MOBILE = `(?:${CC86}${S})?[1１][3-9３-９]${D}${S}${D}{4}${S}${D}{4}`;
 /** +86 or 0086 (a bare 86 before an area code is too likely to be a score or a count). */
 const CC86_STRICT = `(?:${PLUS}[8８][6６]|[0０][0０][8８][6６])`;
-/** A local number: 7 or 8 digits, not starting with 0, as 3+4 or 4+4 with an optional separator. */
-const LOCAL = `[1-9１-９]${D}{2,3}${S}${D}{4}`;
+// A mobile is 3-4-4 digits, with the same separator twice or none: two
+// numbers side by side ("1300000 2000-01-01") are not one phone.
+const MOBILE = `(?:${CC86}${S})?[1１][3-9３-９]${D}(?<ms>${S})${D}{4}\\k<ms>${D}{4}`;
+/** A local number: 7 or 8 digits, not starting with 0, as 3+4 or 4+4 with one optional separator. */
+const local = (name: string): string => `[1-9１-９]${D}{2,3}(?<${name}>${S})${D}{4}`;
 const LANDLINE = [
-  `[0０][1-9１-９]${D}{1,2}${S}${LOCAL}`, // 021-5555-6633, 02155556633, 0755 8888 9999
-  `[(（][0０][1-9１-９]${D}{1,2}[)）]${S}${LOCAL}`, // (021) 6555-1234, （010）87654321
-  `${CC86_STRICT}${S}[(（]?[1-9１-９]${D}{1,2}[)）]?${S}${LOCAL}`, // +86 21 5555 6633, 0086-10-62345678
+  `[0０][1-9１-９]${D}{1,2}${S}${local('l1')}`, // 021-5555-6633, 02155556633, 021 55556633
+  `[(（][0０][1-9１-９]${D}{1,2}[)）]${S}${local('l2')}`, // (021) 6555-1234, （010）87654321
+  `${CC86_STRICT}${S}[(（]?[1-9１-９]${D}{1,2}[)）]?${S}${local('l3')}`, // +86 21 5555 6633, 0086-10-62345678
 ].join('|');
-const ABROAD = `(?:${PLUS}|[0０][0０])[1-9１-９]${D}{0,2}(?:[ \\u00A0\\-]?${D}){7,13}`;
+// Abroad: +CC and groups (+1 415 555 0100); 00CC only unseparated (00852 9123 4567
+// would join a zero-padded id to the next number).
+const ABROAD = `${PLUS}[1-9１-９]${D}{0,2}(?:[ \\u00A0\\-]?${D}){7,13}|[0０][0０][1-9１-９]${D}{8,13}`;
 
-const PHONE_SOURCE = `(?<![0-9\\uFF10-\\uFF19])(?:${MOBILE}|${LANDLINE}|${ABROAD})(?![0-9\\uFF10-\\uFF19])`;
+// Not glued to more digits, and not the fraction or the whole part of a decimal (0.0100 1000000.00).
+const PHONE_SOURCE = `(?<![0-9\\uFF10-\\uFF19])(?<![0-9\\uFF10-\\uFF19][.\\uFF0E])(?:${MOBILE}|${LANDLINE}|${ABROAD})(?![0-9\\uFF10-\\uFF19])(?![.\\uFF0E][0-9\\uFF10-\\uFF19])`;
 
 /** A fresh global matcher (each caller gets its own lastIndex). */
 function phoneRegex(): RegExp {
@@ -53,20 +59,31 @@ function toAscii(s: string): string {
 }
 
 const HEX = /[0-9a-f]/;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
- * Is the match at [start, end) part of a hash? True when it is all digits
- * and sits in a run of 16+ lowercase hex characters that holds a letter (a
- * sha256, a UUID's last group): such runs are ids, never phone numbers. A
- * letter right after a backslash is a JSON escape (\f, \b), not hex.
+ * Is the match at [start, end) part of a hash or a UUID? True when it sits
+ * in a run of 16+ lowercase hex characters that holds a letter (a sha256),
+ * or inside a UUID: such runs are ids, never phone numbers. A letter right
+ * after a backslash is a JSON escape (\f, \b), not hex.
  */
 function insideHash(text: string, start: number, end: number): boolean {
-  if (!/^[0-9]+$/.test(text.slice(start, end))) return false;
-  let s = start;
-  let e = end;
-  while (s > 0 && HEX.test(text[s - 1]!) && text[s - 2] !== '\\') s--;
-  while (e < text.length && HEX.test(text[e]!)) e++;
-  return e - s >= 16 && /[a-f]/.test(text.slice(s, e));
+  // The hex run through the match's first digits, and through its last ones.
+  for (const at of [start, end - 1]) {
+    if (!HEX.test(text[at]!)) continue;
+    let s = at;
+    let e = at + 1;
+    while (s > 0 && HEX.test(text[s - 1]!) && text[s - 2] !== '\\') s--;
+    while (e < text.length && HEX.test(text[e]!)) e++;
+    if (e - s >= 16 && /[a-f]/.test(text.slice(s, e))) return true;
+  }
+  // A UUID around it (8-4-4-4-12 hex digits)?
+  const from = Math.max(0, start - 36);
+  for (const m of text.slice(from, Math.min(text.length, end + 36)).matchAll(UUID)) {
+    const us = from + m.index;
+    if (us < end && us + m[0].length > start) return true;
+  }
+  return false;
 }
 
 /**
@@ -97,7 +114,8 @@ function maskNumber(phone: string): string {
 export function maskPhonesInText<T extends string | null | undefined>(text: T): T {
   if (typeof text !== 'string') return text;
   return text.replace(phoneRegex(), (m: string, ...rest: unknown[]) => {
-    const offset = rest[rest.length - 2] as number;
+    // The arguments after the captures: offset, the whole text, then the named groups.
+    const offset = rest.find((v) => typeof v === 'number') as number;
     return insideHash(text, offset, offset + m.length) ? m : maskNumber(m);
   }) as T;
 }
