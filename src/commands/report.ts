@@ -74,6 +74,8 @@ export async function runReport(ctx: Context, opts: { month?: string; format?: s
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
   if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
   return withReport(ctx, month, async (r) => {
+    // The rows with free text the report shows (--unmask: their ids go to the audit log).
+    ctx.privacy.rows(r.findings.unsampled, (u) => `${u.kind}:${u.item_id}`);
     // Colour only for a table on stdout; a file never gets escape codes, FORCE_COLOR or not.
     const toTerminal = !opts.out && format === 'table';
     const text = await render(r, format, ctx.lang, toTerminal ? { env: ctx.env, tty: ctx.streams.stdout.isTTY } : { env: {}, tty: false });
