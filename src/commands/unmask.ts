@@ -25,7 +25,7 @@ export function recordUnmask(ctx: Context, command: string): void {
   try {
     const db = openDb(file, { mustExist: true });
     try {
-      logUnmask(db, command, ctx.privacy.phones, ctx.privacy.shownRows());
+      logUnmask(db, command, ctx.privacy.phones, ctx.privacy.shownRows(), ctx.now().getTime());
     } finally {
       db.close();
     }

@@ -50,8 +50,9 @@ export const UNMASK_ROW_IDS = 1000;
  * Record that someone saw unmasked phone numbers (SPEC §1): the command, how
  * many phone numbers went out, and the ids of the rows they came from.
  */
-export function logUnmask(db: Db, command: string, phones: number, rows: readonly string[]): void {
+export function logUnmask(db: Db, command: string, phones: number, rows: readonly string[], at?: number): void {
   appendAudit(db, {
+    ...(at === undefined ? {} : { at }),
     action: 'unmask',
     entity: 'output',
     entityId: command,
