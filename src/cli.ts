@@ -101,6 +101,8 @@ function interruptedLine(signal: StopSignal, argv: readonly string[]): string {
 installSignalHandlers((signal) => interruptedLine(signal, process.argv));
 
 const code = await main(process.argv);
-// After a signal, end now even if stdin (an import from a pipe) is still open.
-if (interruptedBy() !== null) process.exit(code);
 process.exitCode = code;
+// After a signal, end soon even if stdin (an import from a pipe that is still
+// open) would keep the process alive. Not at once: an import's worker thread is
+// still being terminated, and process.exit() in the middle of that can hang.
+if (interruptedBy() !== null) setTimeout(() => process.exit(code), 300).unref();
