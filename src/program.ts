@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import { registerPeopleCommands } from './commands/defs/people.js';
 import { UsageError } from './errors.js';
+import { maskPhonesInText } from './core/mask.js';
 
 /** The package version: package.json sits two levels up from dist/src/, one from src/ (tests). */
 function version(): string {
@@ -24,13 +25,55 @@ function version(): string {
 
 type Handler = (ctx: Context, cmd: Command) => Promise<number> | number;
 
-/** Wrap a lazily-loaded handler: build the context from the global options, run, set the exit code. */
+/** Global options (with their values) left out of the command line an --unmask entry records. */
+const GLOBAL_FLAGS = new Set(['--json', '--unmask', '--no-input']);
+const GLOBAL_VALUED = new Set(['--db', '--config', '--lang']);
+
+/** The command as typed, without the global options: `rejects --import 3`. */
+export function commandLine(argv: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (GLOBAL_FLAGS.has(a) || GLOBAL_VALUED.has(a.split('=')[0]!)) {
+      if (GLOBAL_VALUED.has(a)) i++;
+      continue;
+    }
+    out.push(/[\s"']/.test(a) ? JSON.stringify(a) : a);
+  }
+  return out.join(' ');
+}
+
+/**
+ * Wrap a lazily-loaded handler: build the context from the global options,
+ * run, set the exit code. With --unmask, one audit-log entry records the
+ * command, how many phone numbers went out unmasked and from which rows
+ * (SPEC §1) — after the command, and also when a signal ends it.
+ */
 function action(load: () => Promise<Handler>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
     const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
-    const handler = await load();
-    process.exitCode = await handler(ctx, cmd);
+    if (!ctx.unmask) {
+      const handler = await load();
+      process.exitCode = await handler(ctx, cmd);
+      return;
+    }
+    const { recordUnmask } = await import('./commands/unmask.js');
+    const { registerCleanup } = await import('./io/cleanup.js');
+    let logged = false;
+    const log = (): void => {
+      if (logged) return;
+      logged = true;
+      recordUnmask(ctx, commandLine(process.argv.slice(2)));
+    };
+    const forget = registerCleanup(log);
+    try {
+      const handler = await load();
+      process.exitCode = await handler(ctx, cmd);
+    } finally {
+      forget();
+      log();
+    }
   };
 }
 
@@ -51,7 +94,8 @@ export function buildProgram(): Command {
     .option('--unmask', 'show phone numbers unmasked (the use is written to the audit log)')
     .showSuggestionAfterError()
     .configureOutput({
-      outputError: (str, write) => write(`qa: ${str.replace(/^error: /, 'error: ')}`),
+      // A usage error may echo a value typed on the command line: phones masked (SPEC §1).
+      outputError: (str, write) => write(maskPhonesInText(`qa: ${str.replace(/^error: /, 'error: ')}`)),
       // A fixed width: the help is the same on every terminal (and bin/qa serves it pre-rendered).
       getOutHelpWidth: () => 80,
       getErrHelpWidth: () => 80,
@@ -327,13 +371,15 @@ export function buildProgram(): Command {
     .argument('<id>', 'rectification id')
     .option('--to <state>', 'analysed | planned | done | verified (planned from done = verification failed)')
     .option('--note <text>', 'the cause / measures / evidence / verification result for this step')
-    .option('--due <YYYY-MM-DD>', 'a new due date (with planned)')
+    .option('--due <YYYY-MM-DD>', 'a new due date (with planned; never by the owner: needs --by and --reason)')
     .option('--by <name>', 'who takes the step (default: $QA_USER or the login name); the verifier must not be the owner')
+    .option('--reason <text>', 'why the due date moves (required with a new --due; logged)')
     .addHelpText(
       'after',
       examples([
         'qa rectify update 12 --to analysed --note "new staff, not trained on the script"',
-        'qa rectify update 12 --to planned --note "training on 10-28, script card at every desk" --due 2026-11-05',
+        'qa rectify update 12 --to planned --note "training on 10-28, script card at every desk"',
+        'qa rectify update 12 --to planned --note "…" --due 2026-11-20 --by zhang.wei --reason "supplier delay"   # not the owner',
         'qa rectify update 12 --to done --note "training record TR-1028, signed"',
         'qa rectify update 12 --to verified --by zhang.wei --note "5 follow-up calls checked: all compliant"',
         'qa rectify update 12 --to planned --by zhang.wei --note "2 of 5 calls still missing the greeting"   # verification failed',

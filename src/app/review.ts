@@ -227,6 +227,10 @@ export interface StepInput {
   at: number;
   /** Local date of `at`. */
   today?: string | undefined;
+  /** Why the due date moves (--reason; required with a new due date). */
+  reason?: string | undefined;
+  /** Who runs the step besides `by` (QA_USER, the login): see core/rectification Step.runBy. */
+  runBy?: readonly (string | null | undefined)[] | undefined;
 }
 
 /** Move a rectification one step, or refuse with the allowed next states (usage error). */
@@ -269,7 +273,12 @@ export function updateRectification(store: ReviewStore, input: StepInput): Recti
       action: check.kind === 'reopened' ? 'rectification.verification_failed' : `rectification.${check.to}`,
       entity: 'rectification',
       entityId: input.id,
-      detail: { from: cur.state, to: check.to, note, ...(input.due ? { due_date: input.due } : {}) },
+      detail: {
+        from: cur.state,
+        to: check.to,
+        note,
+        ...(input.due !== undefined && input.due !== cur.due_date ? { due_date: { from: cur.due_date, to: input.due }, reason: input.reason!.trim() } : {}),
+      },
       at: input.at,
     });
     return store.rectification(input.id)!;

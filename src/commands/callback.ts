@@ -65,10 +65,12 @@ function renderEntries(rows: CallbackEntryView[], zone: Zone, today: string, L: 
   return `${table}${more}\n`;
 }
 
-/** --unmask: the command, how many phones were shown and the entries they came from (SPEC §1). */
-function logShown(db: Db, where: string, rows: readonly CallbackEntryView[]): void {
-  const withPhone = rows.filter((e) => e.customer_phone);
-  appendAudit(db, { action: 'unmask', entity: 'output', entityId: where, detail: { phones: withPhone.length, callback_entries: withPhone.map((e) => e.id), records: withPhone.map((e) => e.contact_record_id) } });
+/** --unmask: note the entries whose phone is shown; the one audit entry per command names them (SPEC §1, commands/unmask.ts). */
+function logShown(ctx: Context, rows: readonly CallbackEntryView[]): void {
+  ctx.privacy.rows(
+    rows.filter((e) => e.customer_phone),
+    (e) => `callback:${e.id}${e.contact_record_id ? `/records:${e.contact_record_id}` : ''}`,
+  );
 }
 
 function parseReasons(v: string | undefined): CallbackReason[] | undefined {
@@ -93,7 +95,7 @@ export function runCallbackPlan(ctx: Context, opts: { date?: string; seed?: stri
     const r = planRun(db, config, zone, calendar, { date: day, seed: opts.seed, by: currentUser(ctx.env), at });
     for (const w of r.warnings) ctx.streams.stderr.write(`qa: warning: ${w}\n`);
     const open = listEntries(db, {});
-    if (ctx.unmask) logShown(db, 'callback plan', open);
+    logShown(ctx, open);
     const byReason = Object.fromEntries(CALLBACK_REASONS.map((x) => [x, r.added.filter((e) => e.reason === x).length])) as Record<CallbackReason, number>;
     const overdue = open.filter((e) => e.due_date < day).length;
     const dueToday = open.filter((e) => e.due_date === day).length;
@@ -150,7 +152,7 @@ export function runCallbackList(ctx: Context, opts: { due?: string; overdue?: bo
       // Overdue means not answered: --all only widens the plain list.
       all: !!opts.all && !opts.overdue,
     });
-    if (ctx.unmask) logShown(db, 'callback list', rows);
+    logShown(ctx, rows);
     if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify(rows.map((e) => entryJson(e, zone, today, ctx.unmask)), null, 2)}\n`);
     else {
       const L = ctx.lang;

@@ -19,12 +19,15 @@ import { makeChalk, renderPairs, renderTable } from '../render/term.js';
 import { parseMonthOption } from './options.js';
 
 /**
- * --unmask (SPEC §1): log the command, how many texts shown held a phone
- * number, and the complaints they came from.
+ * --unmask (SPEC §1): note the complaints whose texts hold a phone number;
+ * the one audit entry per command (commands/unmask.ts) names them with the
+ * number of phones the output guard let through.
  */
-function logShown(db: ReturnType<typeof openDb>, where: string, texts: readonly { id: string; text: string | null }[]): void {
-  const ids = [...new Set(texts.filter((t) => t.text !== null && maskPhonesInText(t.text) !== t.text).map((t) => t.id))];
-  appendAudit(db, { action: 'unmask', entity: 'output', entityId: where, detail: { phones: texts.filter((t) => t.text !== null && maskPhonesInText(t.text) !== t.text).length, complaints: ids } });
+function logShown(ctx: Context, texts: readonly { id: string; text: string | null }[]): void {
+  ctx.privacy.rows(
+    texts.filter((t) => t.text !== null && maskPhonesInText(t.text) !== t.text),
+    (t) => `complaint:${t.id}`,
+  );
 }
 
 function open(ctx: Context) {
@@ -81,7 +84,7 @@ export function runComplaintVerify(
       amend: opts.amend,
       reason: opts.reason,
     });
-    if (ctx.unmask) logShown(db, `complaint verify ${id}`, [{ id, text: r.verification.cause }, { id, text: r.verification.reason }]);
+    logShown(ctx, [{ id, text: r.verification.cause }, { id, text: r.verification.reason }]);
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify({ complaint_id: id, verification: verificationJson(r.verification, zone, m), rectification_action: r.action, rectification: rectJson(r.rectification), notes: r.notes }, null, 2)}\n`);
@@ -130,7 +133,7 @@ export function runComplaintList(ctx: Context, opts: { month?: string; open?: bo
   try {
     const [start, end] = month ? zone.monthRange(month) : [undefined, undefined];
     const rows = listComplaints(db, { ...(start !== undefined ? { start, end: end! } : {}), open: !!opts.open, unverified: !!opts.unverified });
-    if (ctx.unmask) logShown(db, 'complaint list', rows.map((c) => ({ id: c.complaint_id, text: c.description })));
+    logShown(ctx, rows.map((c) => ({ id: c.complaint_id, text: c.description })));
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(rows.map((c) => listJson(c, zone, m)), null, 2)}\n`);
@@ -185,7 +188,7 @@ export function runComplaintShow(ctx: Context, id: string): number {
     const guessed = new Set<number>();
     const [ack, verif, inv, resolution] = complaintTimings({ ...c, founded: null }, { zone, calendar, callsPerWeek: 0, guessed, complaintDays: config.callback.complaintDays });
     if (ctx.unmask) {
-      logShown(db, `complaint show ${id}`, [c.description, c.demand, ...history.flatMap((v) => [v.cause, v.reason]), ...steps.map((s) => s.note), ...Object.values(c.extras ? (JSON.parse(c.extras) as Record<string, string>) : {})].map((text) => ({ id, text })));
+      logShown(ctx, [c.description, c.demand, ...history.flatMap((v) => [v.cause, v.reason]), ...steps.map((s) => s.note), ...Object.values(c.extras ? (JSON.parse(c.extras) as Record<string, string>) : {})].map((text) => ({ id, text })));
     }
     const m = (s: string | null): string | null => (ctx.unmask ? s : maskPhonesInText(s));
     const extras = c.extras ? (JSON.parse(c.extras) as Record<string, string>) : {};

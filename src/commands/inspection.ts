@@ -12,7 +12,6 @@ import { currentUser } from '../core/actor.js';
 import { inspectionRef, INSPECTION_TYPE_LABELS, parseInspectionType, type GivenAnswer, type InspectionType } from '../core/inspection.js';
 import { maskPhonesInText } from '../core/mask.js';
 import { addDays, nextMonth, Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
 import { inspectionAnswers, listInspections } from '../db/inspection.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
@@ -237,7 +236,6 @@ export async function runInspectionList(ctx: Context, opts: { month?: string }):
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const rows = listInspections(db, month ? { from: `${month}-01`, to: addDays(`${nextMonth(month)}-01`, -1) } : undefined);
-    if (ctx.unmask) logUnmask(db, 'inspection list', 0);
     const m = (v: string | null): string | null => (ctx.unmask ? v : maskPhonesInText(v));
     if (ctx.json) {
       const doc = rows.map((r) => ({

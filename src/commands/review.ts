@@ -8,7 +8,6 @@ import type { Context } from '../context.js';
 import { assertReviewable, recordFinding, resolveItem, reviewState, type ReviewState } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { pendingItems } from '../db/sampling.js';
@@ -75,11 +74,11 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
       out.write(tr(L, '没有待审核的项目。先运行 qa sample。\n', 'Nothing is waiting for review. Run qa sample first.\n'));
       return EXIT.ok;
     }
-    if (ctx.unmask) logUnmask(db, `review (${auditor})`, queue.length);
     out.write(chalk.dim(tr(L, `${queue.length} 项待审核；每个答案即时保存，可随时按 s 停止，稍后继续。\n`, `${queue.length} item${queue.length === 1 ? '' : 's'} to review; every answer is saved at once — press s to stop and resume later.\n`)));
     for (const [n, next] of queue.entries()) {
       const item = resolveItem(store, next.id, next.kind);
       let st: ReviewState = reviewState(store, config, item);
+      ctx.privacy.rows([st.item.row], () => `${st.item.kind}:${st.item.id}`);
       // SPEC §7: a campaign's item is marked, and says whether its answers count in the random-sample figures.
       const mark = st.campaigns.length
         ? ` ${chalk.magenta(

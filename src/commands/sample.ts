@@ -11,7 +11,6 @@ import { idArgument, parseDateOption, parseMonthOption } from './options.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
 import { isPending, pendingCount, SampleStore, worklist, type WorkItem } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
-import { logUnmask } from '../db/audit.js';
 import { getCampaign } from '../app/campaign.js';
 import { campaignWorklist, pendingCampaignItems } from '../db/campaign.js';
 import { tr } from '../i18n.js';
@@ -55,7 +54,7 @@ export async function runSample(ctx: Context, opts: { date?: string; seed?: stri
       const weeks = callWeeksFor(result.date);
       const pending = pendingCount(db, result.records.month, weeks);
       const first = shownItems(ctx, zone, withChecklistSizes(worklist(db, result.records.month, weeks, true, WORKLIST_HEAD), config.checklists));
-      if (ctx.unmask) logUnmask(db, `sample --date ${result.date}`, first.filter((i) => i.customer_phone).length);
+      ctx.privacy.rows(first, (i) => `${i.kind}:${i.item_id}`);
       // Renderers load chalk and cli-table3: only for human output.
       const [{ renderSampleResult, renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
       const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
@@ -112,7 +111,7 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const shown = shownItems(ctx, zone, withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists));
-    if (ctx.unmask) logUnmask(db, `sample list --month ${m}`, shown.filter((i) => i.customer_phone).length);
+    ctx.privacy.rows(shown, (i) => `${i.kind}:${i.item_id}`);
     const { stdout } = ctx.streams;
     if (format === 'json') {
       stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -169,7 +168,7 @@ async function runCampaignList(ctx: Context, opts: { month?: string; pending?: b
       campaign: c.name,
       in_random_sample: inRandom.get(`${i.kind}:${i.item_id}`) ?? false,
     }));
-    if (ctx.unmask) logUnmask(db, `sample list --campaign ${c.name}`, shown.filter((i) => i.customer_phone).length);
+    ctx.privacy.rows(shown, (i) => `${i.kind}:${i.item_id}`);
     const { stdout } = ctx.streams;
     if (format === 'json') stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     else if (format === 'csv') {

@@ -48,6 +48,13 @@ export interface Step {
   by: string;
   /** Local date of the step (a new due date cannot be before it). */
   today?: string | undefined;
+  /** Why the due date changes (required with a new due date). */
+  reason?: string | undefined;
+  /**
+   * Who else the person taking the step is known as (QA_USER, the login):
+   * `by` is typed, these are not, so an owner cannot pass as someone else.
+   */
+  runBy?: readonly (string | null | undefined)[] | undefined;
 }
 
 export type StepCheck = { ok: true; to: State; dueDate: string; kind: 'cause' | 'measures' | 'evidence' | 'verification' | 'reopened' } | { ok: false; problem: string; hint: string };
@@ -82,6 +89,17 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     if (step.today !== undefined && step.due < step.today) {
       return { ok: false, problem: `the new due date ${step.due} is already past`, hint: `give a date from ${step.today} on` };
     }
+    // Deadlines belong to the supervision team (SPEC §4, seed 000 §二(二)3): the
+    // owner cannot move one; a change needs someone else and a reason.
+    if (step.due !== cur.dueDate) {
+      const owner = cur.ownerPerson;
+      if (owner && [step.by, ...(step.runBy ?? [])].some((who) => who === owner)) {
+        return { ok: false, problem: `the owner (${owner}) cannot move the due date`, hint: 'a member of the supervision team changes it: --by <name> --reason "<why>"' };
+      }
+      if (!step.reason?.trim()) {
+        return { ok: false, problem: `moving the due date from ${cur.dueDate} to ${step.due} needs a reason`, hint: 'pass --reason "<why the deadline moves>" (it goes to the audit log)' };
+      }
+    }
   }
   const dueDate = step.due ?? cur.dueDate;
   switch (step.to) {
@@ -90,7 +108,7 @@ export function checkStep(cur: Current, step: Step): StepCheck {
       return { ok: true, to: 'analysed', dueDate, kind: 'cause' };
     case 'planned':
       if (cur.state === 'done') {
-        const check = verifierCheck(cur, step.by);
+        const check = verifierCheck(cur, step);
         if (check) return check;
         if (!note) return { ok: false, problem: 'a failed verification needs its result', hint: 'pass --note "<why the rectification did not work>"' };
         return { ok: true, to: 'planned', dueDate, kind: 'reopened' };
@@ -102,7 +120,7 @@ export function checkStep(cur: Current, step: Step): StepCheck {
       if (!note) return { ok: false, problem: 'reaching done needs the evidence of the rectification', hint: 'pass --note "<what was done, where the evidence is>"' };
       return { ok: true, to: 'done', dueDate, kind: 'evidence' };
     case 'verified': {
-      const check = verifierCheck(cur, step.by);
+      const check = verifierCheck(cur, step);
       if (check) return check;
       if (!note) return { ok: false, problem: 'reaching verified needs the verification result', hint: 'pass --note "<how the effect was verified>"' };
       return { ok: true, to: 'verified', dueDate, kind: 'verification' };
@@ -118,11 +136,13 @@ export function checkStep(cur: Current, step: Step): StepCheck {
   }
 }
 
-function verifierCheck(cur: Current, by: string): StepCheck | null {
+function verifierCheck(cur: Current, step: Step): StepCheck | null {
   // Neither the owner nor whoever recorded the work as done may judge it
-  // (owners are often staff ids while people act under their login names).
+  // (owners are often staff ids while people act under their login names),
+  // whatever --by says: QA_USER and the login count too.
+  const acting = [step.by, ...(step.runBy ?? [])];
   for (const who of [cur.ownerPerson, cur.doneBy]) {
-    if (who && who === by) {
+    if (who && acting.includes(who)) {
       return {
         ok: false,
         problem: `the verifier must be someone other than the owner (${who === cur.ownerPerson ? who : `${who}, who recorded it as done`})`,

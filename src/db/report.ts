@@ -255,11 +255,20 @@ export interface ReviewedItem {
   weight_passed: number;
 }
 
+/**
+ * A field of the item as the auditor saw it (reviews.snapshot), else — for a
+ * snapshot without that key — the current value. SPEC §5: findings by
+ * department/staff use the snapshot, so a later re-export that moves a record
+ * to another department does not charge that department with the failure.
+ */
+const seen = (field: string, current: string): string =>
+  `(CASE WHEN json_type(v.snapshot, '$.${field}') IS NOT NULL THEN v.snapshot ->> '$.${field}' ELSE ${current} END)`;
+
 export function reviewedItems(db: Db, start: number, end: number, callDepartment: string): ReviewedItem[] {
   return db
     .prepare(
       `WITH items AS (
-         SELECT v.*, r.record_type AS stratum, r.department AS department, r.import_id AS cur_import
+         SELECT v.*, r.record_type AS stratum, ${seen('department', 'r.department')} AS department, r.import_id AS cur_import
          FROM reviews v JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
          WHERE r.occurred_at >= :s AND r.occurred_at < :e AND v.campaign IS NULL
          UNION ALL
@@ -345,8 +354,10 @@ export function rectificationFigures(db: Db, asOf: number): RectificationFigure[
 export function exportFindings(db: Db, start: number, end: number, callDepartment: string): Record<string, unknown>[] {
   return db
     .prepare(
-      `SELECT v.kind, v.item_id, v.checklist, coalesce(r.department, CASE WHEN v.kind = 'calls' THEN :calldept END) AS department,
-              coalesce(r.staff_id, c.agent_id) AS staff_or_agent, v.sampled, v.unsampled_reason,
+      `SELECT v.kind, v.item_id, v.checklist,
+              CASE WHEN v.kind = 'calls' THEN :calldept ELSE ${seen('department', 'r.department')} END AS department,
+              CASE WHEN v.kind = 'calls' THEN ${seen('agent_id', 'c.agent_id')} ELSE ${seen('staff_id', 'r.staff_id')} END AS staff_or_agent,
+              v.sampled, v.unsampled_reason,
               (v.snapshot_import_id IS NOT NULL AND coalesce(r.import_id, c.import_id) <> v.snapshot_import_id) AS changed_after_review,
               f.check_code, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
        FROM reviews v

@@ -643,6 +643,18 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'on-site inspections, special campaigns, partners; rectifications that come from something other than a finding',
     up: (db) => migrateFieldwork(db),
   },
+  {
+    version: 10,
+    description: 'the operating-system user beside each audit-log entry',
+    up: (db) => {
+      db.exec(`
+        -- Who was logged in when the entry was written (os.userInfo), beside
+        -- the actor named by --by / --auditor / QA_USER, which anyone can type
+        -- (SPEC §4). NULL for entries written before this column existed.
+        ALTER TABLE audit_log ADD COLUMN os_user TEXT;
+      `);
+    },
+  },
 ];
 
 /** Columns of an input table that are bookkeeping, not the export's content. */

@@ -195,7 +195,7 @@ describe('qa rectify: the closed loop end to end', () => {
     expect(upd(db, ['--to', 'planned', '--note', 'x']).stderr).toBe('qa: error: rectification 1: a rectification cannot go from open to planned\nhint: from open it can go to: analysed\n');
     expect(upd(db, ['--to', 'analysed']).stderr).toBe('qa: error: rectification 1: reaching analysed needs the cause of the problem\nhint: pass --note "<the cause>"\n');
     expect(upd(db, ['--to', 'analysed', '--note', 'script card missing']).code).toBe(0);
-    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-12-20']).code).toBe(0);
+    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-12-20', '--by', 'sup', '--reason', 'printer order']).code).toBe(0);
     expect(upd(db, ['--to', 'done']).code).toBe(2);
     expect(upd(db, ['--to', 'done', '--note', 'cards at every desk, photo P-1'], { QA_USER: agent }).code).toBe(0);
     const self = upd(db, ['--to', 'verified', '--note', 'fine', '--by', agent]);
