@@ -13,6 +13,7 @@ import { inspectionRef, INSPECTION_TYPE_LABELS, parseInspectionType, type GivenA
 import { maskPhonesInText } from '../core/mask.js';
 import { addDays, nextMonth, Zone } from '../core/time.js';
 import { inspectionAnswers, listInspections } from '../db/inspection.js';
+import { allOrNothing } from '../db/tx.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
@@ -185,8 +186,7 @@ export async function runInspectionImport(ctx: Context, file: string): Promise<n
   const at = ctx.now().getTime();
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd));
   const outcomes: InspectionOutcome[] = [];
-  try {
-    db.exec('BEGIN IMMEDIATE');
+  allOrNothing(db, errors, () => {
     for (const g of groups.values()) {
       try {
         outcomes.push(
@@ -210,14 +210,7 @@ export async function runInspectionImport(ctx: Context, file: string): Promise<n
         errors.push({ line: g.line, message: e.message.replace(/^--(\w+)/, '$1').replace('--pass-rest', 'result na') });
       }
     }
-    errors.sort((a, b) => a.line - b.line);
-    db.exec(errors.length ? 'ROLLBACK' : 'COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  } finally {
-    db.close();
-  }
+  });
   const L = ctx.lang;
   if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify({ file, rows: rows.length, inspections: errors.length ? [] : outcomes.map(outcomeJson), errors }, null, 2)}\n`);
   if (errors.length) {

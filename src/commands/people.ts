@@ -14,6 +14,7 @@ import { currentUser } from '../core/actor.js';
 import { maskPhonesInText } from '../core/mask.js';
 import type { Result } from '../core/scoring.js';
 import { previousMonth, Zone } from '../core/time.js';
+import { allOrNothing } from '../db/tx.js';
 import { openDb, resolveDbPath, type Db } from '../db/open.js';
 import { calibrationAnswers, listCalibrations, listDisputes, type DisputeView } from '../db/people.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
@@ -425,8 +426,7 @@ export async function runCalibrateImport(ctx: Context, idArg: string, file: stri
   const { config } = ctx.config();
   const db = open(ctx);
   let added = 0;
-  try {
-    db.exec('BEGIN IMMEDIATE');
+  allOrNothing(db, errors, () => {
     for (const { fields, line } of rows) {
       try {
         const result = parseResult(get(fields, 'result') ?? '');
@@ -438,14 +438,7 @@ export async function runCalibrateImport(ctx: Context, idArg: string, file: stri
         errors.push({ line, message: e.message });
       }
     }
-    errors.sort((a, b) => a.line - b.line);
-    db.exec(errors.length ? 'ROLLBACK' : 'COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  } finally {
-    db.close();
-  }
+  });
   const L = ctx.lang;
   if (ctx.json) json(ctx, { calibration: id, file, rows: rows.length, added: errors.length ? 0 : added, errors });
   if (errors.length) {
