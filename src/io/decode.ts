@@ -78,6 +78,9 @@ export class DecodeError extends Error {
   }
 }
 
+/** How many bytes of ambiguous text (valid as UTF-8 and as GBK) are held back before refusing to guess. */
+export const AMBIGUITY_WINDOW = 4 * 1024 * 1024;
+
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
 const INVISIBLE_TEST = /[\u200B-\u200D\u2060\uFEFF]/;
 
@@ -245,7 +248,14 @@ export class StrictDecoder {
           this.carryAt = at + cut;
           text = data.toString('latin1', 0, cut);
         } else {
-          this.encoding = this.decide(data, final, at);
+          const decided = this.decide(data, final, at);
+          if (decided === null) {
+            // Only bytes valid as both UTF-8 and GBK so far: wait for more text to tell (up to AMBIGUITY_WINDOW).
+            this.carry = Buffer.from(data);
+            this.carryAt = at;
+            return '';
+          }
+          this.encoding = decided;
           this.how = 'detected';
           return this.decode(data, at, final);
         }
@@ -272,11 +282,13 @@ export class StrictDecoder {
    * Decide from the text at hand (this chunk, from the first line holding a
    * non-ASCII byte): Chinese in UTF-8 is 3-byte sequences, so valid UTF-8
    * with one → UTF-8; valid GB18030 and not UTF-8 → GB18030. Bytes valid in
-   * both with no 3-byte sequence (GBK 维修 reads as UTF-8 "άО") cannot be
-   * told apart: refused ('ambiguous') rather than guessed. Invalid in both:
+   * both with no 3-byte sequence (GBK 同一 reads as UTF-8 "ͬһ") cannot be
+   * told apart: null (keep reading) until the text tells or AMBIGUITY_WINDOW
+   * bytes or the end of the file are reached, then refused ('ambiguous')
+   * rather than guessed. The decision never depends on where chunks end. Invalid in both:
    * the first such line decides, and the strict decoder names the byte.
    */
-  private decide(data: Buffer, final: boolean, at: number): EncodingName {
+  private decide(data: Buffer, final: boolean, at: number): EncodingName | null {
     let first = 0;
     while (data[first]! < 0x80) first++;
     let start = first;
@@ -291,7 +303,10 @@ export class StrictDecoder {
     // UTF-8 Chinese on the first such line: UTF-8 (a GBK line later is then refused as mixed).
     if (!u && isUtf8(line) && hasMultiByteCjk(line)) return 'utf8';
     const g = isGb18030Prefix(sample, final);
-    if (u && g) throw new DecodeError('ambiguous', 'utf8', at + start);
+    if (u && g) {
+      if (!final && data.length < AMBIGUITY_WINDOW) return null;
+      throw new DecodeError('ambiguous', 'utf8', at + start);
+    }
     if (u) return 'utf8';
     if (g) return 'gb18030';
     if (isUtf8(line)) return 'utf8';
