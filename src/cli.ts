@@ -5,6 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
+import { suggest } from './core/suggest.js';
 import { EXIT, formatError, fromSqliteError, QaError } from './errors.js';
 
 /** Global options that take a value: skip it when looking for the command word. */
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
   const unknown = unknownCommand(program, argv.slice(2));
   if (unknown !== null) {
     const names = program.commands.map((c) => c.name());
-    const near = names.find((n) => n.startsWith(unknown.slice(0, 3)));
+    const near = suggest(unknown, names)[0];
     process.stderr.write(`qa: error: unknown command '${unknown}'${near ? ` (did you mean ${near}?)` : ''}
 hint: the commands are ${names.join(', ')}; qa --help shows them
 `);

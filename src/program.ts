@@ -251,7 +251,17 @@ export function buildProgram(): Command {
       }),
     );
 
-  const finding = program.command('finding').description('record review answers without prompts (for scripts)');
+  const finding = program
+    .command('finding')
+    .description('record review answers without prompts (for scripts), correct a wrong one')
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding add --item SR-202610-00042 --check polite --result pass',
+        'qa finding template --pending --out answers.csv && qa finding import answers.csv',
+        'qa finding amend --item SR-202610-00042 --check polite --result pass --reason "wrong key"',
+      ]),
+    );
   finding
     .command('add')
     .description('record one answer for one check of one item; a fail opens a rectification')
@@ -276,10 +286,41 @@ export function buildProgram(): Command {
       }),
     );
   finding
+    .command('template')
+    .description('write the CSV that qa finding import reads (headers in the --lang; --pending fills in every unanswered check)')
+    .option('--out <file>', 'write to this new file instead of stdout')
+    .option('--pending', 'one row per unanswered check of every pending worklist item')
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding template --out answers.csv                  # headers only',
+        'qa --lang zh finding template --pending --out 审核.csv  # 项目编号, 种类, 检查项代码, 结果, …',
+        '',
+        'Fill in result (pass / fail / na, or 通过 / 不通过 / 不适用) and a note for each',
+        'fail, then qa finding import answers.csv. Rows left without a result are an error.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runFindingTemplate } = await import('./commands/finding.js');
+        return (ctx, cmd) => runFindingTemplate(ctx, cmd.opts());
+      }),
+    );
+  finding
     .command('import')
     .description('record many answers from a CSV (item, check, result, note, auditor, kind, unsampled) — all or nothing')
     .argument('<file>', 'the CSV file')
-    .addHelpText('after', examples(['qa finding import reviews-2026-10-21.csv', 'qa finding import answers.csv --json']))
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding import reviews-2026-10-21.csv',
+        'qa finding import answers.csv --json',
+        '',
+        'Headers in English or Chinese: item/项目编号, kind/种类, check/检查项代码 (or the',
+        "check's text), result/结果 (pass, fail, na, 通过, 不通过, 不适用), note/问题说明,",
+        'auditor/审核人, unsampled/抽样外原因. qa finding template writes one.',
+      ]),
+    )
     .action(
       action(async () => {
         const { runFindingImport } = await import('./commands/finding.js');
@@ -287,7 +328,17 @@ export function buildProgram(): Command {
       }),
     );
 
-  const rectify = program.command('rectify').description('the rectification closed loop: open → analysed → planned → done → verified');
+  const rectify = program
+    .command('rectify')
+    .description('the rectification closed loop: open → analysed → planned → done → verified')
+    .addHelpText(
+      'after',
+      examples([
+        'qa rectify list --overdue',
+        'qa rectify show 12',
+        'qa rectify update 12 --to analysed --note "new staff, not trained on the script"',
+      ]),
+    );
   rectify
     .command('list')
     .description('list rectifications (due date, owner, state)')
@@ -337,7 +388,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const checklist = program.command('checklist').description('the audit checklists in force');
+  const checklist = program
+    .command('checklist')
+    .description('the audit checklists in force')
+    .addHelpText('after', examples(['qa checklist show', 'qa checklist show consult', 'qa checklist show call --json']));
   checklist
     .command('show')
     .description('print the checklists (defaults, replaced or extended by the config)')
@@ -400,7 +454,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const config = program.command('config').description('show the configuration in force');
+  const config = program
+    .command('config')
+    .description('show the configuration in force')
+    .addHelpText('after', examples(['qa config show', 'qa --config team.json config show --json']));
   config
     .command('show')
     .description('print the effective config (defaults overridden by the config file)')
