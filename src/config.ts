@@ -41,6 +41,12 @@ export interface Config {
   kpis?: unknown;
   /** Disputes of findings (SPEC §8): opened within windowDays days of the answer. */
   disputes: { windowDays: number };
+  /**
+   * `qa review` (SPEC §4): `player` is the command that opens a call's
+   * recording_ref (key o), run as `<player> <recording_ref>` without a shell;
+   * null prints where the recording is instead.
+   */
+  review: { player: string | null };
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -51,6 +57,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
   disputes: { windowDays: 7 },
+  review: { player: null },
 }) as Config;
 
 export interface LoadedConfig {
@@ -172,7 +179,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', 'review', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -256,6 +263,14 @@ export function validateConfig(raw: unknown, file?: string): Config {
         for (const [dk, dv] of Object.entries(d)) {
           if (dk === 'windowDays') out.disputes.windowDays = run('disputes.windowDays', num(0, 365, { integer: true }), dv);
           else fail(`disputes.${dk}`, `unknown key${suggest(dk, ['windowDays'])}`, file);
+        }
+        break;
+      }
+      case 'review': {
+        const r = object(v, 'review', file);
+        for (const [rk, rv] of Object.entries(r)) {
+          if (rk === 'player') out.review.player = rv === null ? null : run<string>('review.player', nonEmpty, rv);
+          else fail(`review.${rk}`, `unknown key${suggest(rk, ['player'])}`, file);
         }
         break;
       }

@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { RECORD_TYPES } from '../core/kinds.js';
+import { SLA } from '../core/kpis.js';
 import type { Db } from './open.js';
 
 const TYPES_SQL = RECORD_TYPES.map((t) => `'${t}'`).join(', ');
@@ -103,7 +104,7 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
   const consult = row(
     `SELECT count(*) AS n, sum(r.first_response_at IS NOT NULL) AS answered,
             sum(r.first_response_at - r.occurred_at <=
-                CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN 900000 ELSE 1800000 END) AS ok,
+                CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN ${SLA.consultWorkingMs} ELSE ${SLA.consultOtherMs} END) AS ok,
             sum(r.recommendation_fit IS NOT NULL) AS fit_known, sum(r.recommendation_fit = 1) AS fit
      ${byDay('consult')}`,
   );
@@ -115,7 +116,7 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
   );
   const repair = row(
     `SELECT count(*) AS n, sum(r.first_response_at IS NOT NULL) AS answered,
-            sum(r.first_response_at - r.occurred_at <= CASE WHEN r.remote = 1 THEN 14400000 ELSE 3600000 END) AS ok,
+            sum(r.first_response_at - r.occurred_at <= CASE WHEN r.remote = 1 THEN ${SLA.repairRemoteMs} ELSE ${SLA.repairMs} END) AS ok,
             sum(r.first_time_fix IS NOT NULL) AS ftf_known, sum(r.first_time_fix = 1) AS ftf
      ${plain('repair')}`,
   );

@@ -74,6 +74,13 @@ const CAT: Record<string, { zh: string; en: string }> = {
   privacy: { zh: '信息保护', en: 'privacy' },
 };
 export const label = (map: Record<string, { zh: string; en: string }>, key: string, L: Lang): string => (map[key] ? tr(L, map[key]!.zh, map[key]!.en) : key);
+const RESULT: Record<string, { zh: string; en: string }> = {
+  pass: { zh: '通过', en: 'pass' },
+  fail: { zh: '不通过', en: 'fail' },
+  na: { zh: '不适用', en: 'n.a.' },
+};
+/** pass / fail / na in the --lang (通过 / 不通过 / 不适用). */
+export const resultLabel = (s: string, L: Lang): string => label(RESULT, s, L);
 export const severityLabel = (s: string, L: Lang): string => label(SEV, s, L);
 export const categoryLabel = (s: string, L: Lang): string => label(CAT, s, L);
 export const stateLabel = (s: string, L: Lang): string => label(STATE_LABELS as Record<string, { zh: string; en: string }>, s, L);

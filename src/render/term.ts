@@ -55,18 +55,32 @@ export function displayWidth(s: string): number {
   return stringWidth(s);
 }
 
-/** `s` cut to at most `cols` display columns, with "…" when cut (CJK-aware). */
+/**
+ * `s` cut to at most `cols` display columns, with "…" when cut (CJK-aware).
+ * ANSI colour codes are kept and take no room; a cut coloured text ends with
+ * a reset so the colour does not run on.
+ */
 export function clip(s: string, cols: number): string {
   if (stringWidth(s) <= cols) return s;
   let out = '';
   let w = 0;
-  for (const ch of s) {
-    const cw = stringWidth(ch);
-    if (w + cw > cols - 1) break;
-    out += ch;
-    w += cw;
+  let coloured = false;
+  // eslint-disable-next-line no-control-regex
+  const parts = s.split(/(\u001b\[[0-9;]*m)/);
+  outer: for (const part of parts) {
+    if (part.startsWith('\u001b[')) {
+      out += part;
+      coloured = true;
+      continue;
+    }
+    for (const ch of part) {
+      const cw = stringWidth(ch);
+      if (w + cw > cols - 1) break outer;
+      out += ch;
+      w += cw;
+    }
   }
-  return `${out}…`;
+  return `${out}…${coloured ? '\u001b[0m' : ''}`;
 }
 
 /** A throttled one-line progress display on a terminal; silent elsewhere. */

@@ -9,7 +9,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, runQa } from '../helpers/run.js';
-import { EXPORTS, tmpDir } from '../helpers/tmp.js';
+import { Pty } from '../helpers/pty.js';
+import { EXPORTS, REPO, tmpDir } from '../helpers/tmp.js';
 
 let base = '';
 let baseDir = '';
@@ -107,4 +108,107 @@ describe('qa export --quiet --check', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/KPIs? missed the target: .*record_sample_coverage/);
   });
+});
+
+function q(db: string, sql: string): unknown[] {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d.prepare(sql).all();
+  } finally {
+    d.close();
+  }
+}
+
+function pty(db: string, args: string[], env: Record<string, string> = {}): Pty {
+  return new Pty(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, ...args], { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LANG: 'en_US.UTF-8', TERM: 'xterm-256color', QA_USER: 'auditor.li', QA_NOW: '2026-11-23T12:00:00+08:00', ...env }, REPO);
+}
+
+describe('qa review at speed (a real pseudo-terminal)', () => {
+  it('one key per answer, the data verdict beside response_time, a correction with a reason, pass the rest', async () => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const items = json<{ kind: string; item_id: string; stratum: string }[]>(runQa(['--db', db, '--json', 'sample', 'list', '--month', '2026-10']));
+    const consult = items.find((i) => i.stratum === 'consult')!.item_id;
+    const p = pty(db, ['review', '--item', consult]);
+    await p.expect('[polite');
+    p.send('p'); // no Enter
+    await p.expect('[no_forbidden');
+    p.send('f');
+    await p.expect('What was wrong:');
+    p.send('brushed off\r');
+    await p.expect('rectification #1 opened');
+    await p.expect('[attitude');
+    p.send('p');
+    await p.expect('[response_time');
+    // The KPI rule's verdict for this record, computed (working hours / holiday), beside the question.
+    await p.expect(/the data says [✔✘] (pass|fail): (answered|no) .*limit (15|30) min/);
+    p.send('c'); // correct an earlier answer
+    await p.expect('Correct which answer?');
+    p.send('\u001b[B\r'); // the second answered check: no_forbidden
+    await p.expect('Change to (now fail)');
+    p.send('p');
+    await p.expect('Why the answer was wrong:');
+    p.send('misheard the recording\r');
+    await p.expect('rectification #1 withdrawn');
+    await p.expect('— answers now —');
+    await p.expect(/✔ pass {2}No forbidden phrases/);
+    p.send('a'); // pass the rest
+    expect(await p.exited).toBe(0);
+    expect(p.text).toMatch(/reviewed: passed, score 100 %/);
+    expect(p.text).toContain('Done: 8 answers saved, 1 item fully reviewed, 1 answer corrected.');
+    expect(p.text).not.toContain('answers are final');
+    expect(q(db, "SELECT result FROM findings WHERE check_code = 'no_forbidden'")).toEqual([{ result: 'pass' }]);
+    expect(q(db, 'SELECT state FROM rectifications')).toEqual([{ state: 'withdrawn' }]);
+    expect(q(db, 'SELECT old_result, new_result, reason FROM finding_amendments')).toEqual([{ old_result: 'fail', new_result: 'pass', reason: 'misheard the recording' }]);
+    const log = runQa(['--db', db, '--json', 'log']);
+    expect(json<{ action: string }[]>(log).map((a) => a.action)).toEqual(expect.arrayContaining(['finding.amend', 'rectification.withdrawn']));
+  }, 60_000);
+
+  it('a reviewed item opened again offers corrections; results resume in Chinese; o plays the recording with review.player', async () => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const items = json<{ kind: string; item_id: string; recording_ref: string | null }[]>(runQa(['--db', db, '--json', 'sample', 'list']));
+    const call = items.find((i) => i.kind === 'calls')!;
+    const dir = tmpDir();
+    const played = path.join(dir, 'played.txt');
+    const player = path.join(dir, 'play.sh');
+    fs.writeFileSync(player, `#!/bin/sh\necho "$1" > ${played}\n`, { mode: 0o755 });
+    const config = path.join(dir, 'qa.config.json');
+    fs.writeFileSync(config, JSON.stringify({ review: { player } }));
+    const a = pty(db, ['--config', config, '--lang', 'zh', 'review', '--item', call.item_id]);
+    await a.expect('[greeting');
+    a.send('o');
+    await a.expect('正在用');
+    for (let i = 0; i < 50 && !fs.existsSync(played); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.readFileSync(played, 'utf8').trim()).toBe(call.recording_ref);
+    a.send('n');
+    await a.expect('[identity_check');
+    a.send('s');
+    expect(await a.exited).toBe(0);
+    // Without a player: says where the recording is.
+    const b = pty(db, ['--lang', 'zh', 'review', '--item', call.item_id]);
+    await b.expect(/– 不适用 {2}规范开场问候并报工号/); // resumed: the check's text and a Chinese result
+    await b.expect('[identity_check');
+    b.send('o');
+    await b.expect(`录音文件：${call.recording_ref}`);
+    b.send('a');
+    await b.expect('审核完成：通过');
+    expect(await b.exited).toBe(0);
+    const c = pty(db, ['review', '--item', call.item_id]);
+    await c.expect('This item is reviewed.');
+    c.send('c');
+    await c.expect('Correct which answer?');
+    c.send('\r');
+    await c.expect('Change to (now n.a.)');
+    c.send('f');
+    await c.expect('Why the answer was wrong:');
+    c.send('greeting was missing after all\r');
+    await c.expect('What was wrong:');
+    c.send('no greeting\r');
+    await c.expect('rectification #1 opened');
+    await c.expect('This item is reviewed.');
+    c.send('s');
+    expect(await c.exited).toBe(0);
+    expect(q(db, "SELECT result, note FROM findings WHERE check_code = 'greeting'")).toEqual([{ result: 'fail', note: 'no greeting' }]);
+  }, 60_000);
 });

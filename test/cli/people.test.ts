@@ -171,7 +171,7 @@ describe('qa calibrate', () => {
     await p.expect('blind');
     for (const c of CALL_CHECKS) {
       await p.expect(`[${c}`);
-      p.send(c === 'polite' ? 'f\r' : 'p\r');
+      p.send(c === 'polite' ? 'f' : 'p');
       if (c === 'polite') {
         await p.expect('What was wrong:');
         p.send('curt\r');
