@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
 import { registerPeopleCommands } from './commands/defs/people.js';
+import { localizeHelp } from './help-zh.js';
 
 /** The package version: package.json sits two levels up from dist/src/, one from src/ (tests). */
 function version(): string {
@@ -33,9 +34,29 @@ function action(load: () => Promise<Handler>) {
   };
 }
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n`;
+const examples = (lines: string[], heading = 'Examples:'): string => `\n${heading}\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n`;
 
-export function buildProgram(): Command {
+/**
+ * commander's own error messages (unknown option, missing argument, bad
+ * choice …) in Chinese: the `qa: error:` prefix stays (scripts match it), the
+ * text after it is translated.
+ */
+export function zhCommanderError(text: string): string {
+  const rules: [RegExp, string][] = [
+    [/unknown option '([^']*)'/, "未知选项 '$1'"],
+    [/\(Did you mean ([^?]*)\?\)/, '（是否想输入 $1？）'],
+    [/missing required argument '([^']*)'/, "缺少必需参数 '$1'"],
+    [/too many arguments for '([^']*)'\. Expected (\d+) arguments? but got (\d+)\./, "'$1' 的参数太多：应为 $2 个，收到 $3 个。"],
+    [/too many arguments\. Expected (\d+) arguments? but got (\d+)\./, '参数太多：应为 $1 个，收到 $2 个。'],
+    [/option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are ([^.]*)\./, "选项 '$1' 的值 '$2' 无效，可选：$3。"],
+    [/option '([^']*)' argument missing/, "选项 '$1' 缺少值"],
+    [/unknown command '([^']*)'/, "未知命令 '$1'"],
+    [/required option '([^']*)' not specified/, "缺少必需选项 '$1'"],
+  ];
+  return rules.reduce((t, [re, zh]) => t.replace(re, zh), text);
+}
+
+export function buildProgram(lang: 'zh' | 'en' = 'en'): Command {
   const program = new Command('qa');
   program
     .description(
@@ -50,18 +71,21 @@ export function buildProgram(): Command {
     .option('--unmask', 'show phone numbers unmasked (the use is written to the audit log)')
     .showSuggestionAfterError()
     .configureOutput({
-      outputError: (str, write) => write(`qa: ${str.replace(/^error: /, 'error: ')}`),
+      outputError: (str, write) => write(`qa: ${lang === 'zh' ? zhCommanderError(str) : str}`),
       // A fixed width: the help is the same on every terminal (and bin/qa serves it pre-rendered).
       getOutHelpWidth: () => 80,
       getErrHelpWidth: () => 80,
     })
-    .showHelpAfterError('hint: add --help for usage and examples')
+    .showHelpAfterError(lang === 'zh' ? 'hint: 加 --help 查看用法和示例' : 'hint: add --help for usage and examples')
     .addHelpText(
       'after',
       examples([
-        'qa import records exports/records-2026-10.csv',
-        'qa import calls exports/calls.csv --json',
-        'qa config show',
+        'qa import records exports/records-2026-10.csv   # every morning: the night\'s exports,',
+        'qa sample                                       # the day\'s draw,',
+        'qa review                                       # then the worklist',
+        'qa report --month 2026-10 --format html --out report.html',
+        '',
+        'Chinese: --lang zh (or LANG=zh_CN.UTF-8). qa <command> --help for each command.',
         '',
         'Exit codes: 0 ok, 1 failure (bad data, I/O), 2 usage error,',
         '            3 a KPI missed its target (--check), 70 internal error, 130 interrupted',
@@ -239,7 +263,11 @@ export function buildProgram(): Command {
         'qa review                          # walk everything pending, oldest draw first',
         'qa review --item SR-202610-00042',
         '',
-        'Keys: p pass · f fail (asks for a note) · n not applicable · k skip the item · s save and stop.',
+        'One key per answer, no Enter: p pass · f fail (asks for a note) · n not applicable',
+        'a pass this and the remaining checks (stops at a check the data says failed)',
+        'c correct an earlier answer (with a reason; kept in the history) · o play a',
+        "call's recording (config review.player) · k skip the item · s stop.",
+        'Checks the data decides (response time, on-time delivery …) show its verdict.',
         'Every answer is saved at once: stop any time and run qa review again to carry on.',
         'Needs a terminal; scripts use qa finding add / qa finding import.',
       ]),
@@ -471,6 +499,9 @@ export function buildProgram(): Command {
 
   registerPeopleCommands(program, action, examples);
 
+  if (lang === 'zh') {
+    localizeHelp(program, examples);
+  }
   return program;
 }
 

@@ -12,6 +12,7 @@ import { addDays, isValidDate, type Zone } from '../core/time.js';
 import { appendAudit } from '../db/audit.js';
 import type { FindingRow, ItemKind, ItemRow, RectificationView, ReviewRow, ReviewStore } from '../db/review.js';
 import { QaError, UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 
 export const RESULTS: readonly Result[] = ['pass', 'fail', 'na'];
 
@@ -223,9 +224,9 @@ export function updateRectification(store: ReviewStore, input: StepInput): Recti
   if (input.due !== undefined && !isValidDate(input.due)) throw new UsageError(`--due must be a date like 2026-11-30, got "${input.due}"`);
   return store.transaction(() => {
     const cur = store.rectification(input.id);
-    if (!cur) throw new UsageError(`there is no rectification ${input.id}`, { hint: 'qa rectify list shows them' });
+    if (!cur) throw new UsageError(msg(`没有编号为 ${input.id} 的整改`, `there is no rectification ${input.id}`), { hint: msg('qa rectify list 列出全部整改', 'qa rectify list shows them') });
     const check = checkStep({ state: cur.state, ownerPerson: cur.owner_person, doneBy: cur.done_by, dueDate: cur.due_date }, input);
-    if (!check.ok) throw new UsageError(`rectification ${input.id}: ${check.problem}`, { hint: check.hint });
+    if (!check.ok) throw new UsageError(msg(`整改 #${input.id}：${check.problem}`, `rectification ${input.id}: ${check.problem}`), { hint: check.hint });
     const note = input.note!.trim();
     const fields: Parameters<ReviewStore['updateRectification']>[1] = { state: check.to, updated_at: input.at, due_date: check.dueDate };
     switch (check.kind) {
