@@ -10,7 +10,8 @@ import { Zone } from '../core/time.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
-import { tr } from '../i18n.js';
+import { msg, tr } from '../i18n.js';
+import { idFromName, KIND_NAMES_ZH } from '../core/kinds.js';
 import { readCsvRecords } from '../io/csv.js';
 
 export interface FindingAddOptions {
@@ -23,9 +24,10 @@ export interface FindingAddOptions {
   unsampled?: string;
 }
 
-function kindOption(v: string | undefined): ItemKind | undefined {
-  if (v === undefined) return undefined;
-  if (v !== 'records' && v !== 'calls') throw new UsageError(`--kind must be records or calls, got "${v}"`);
+function kindOption(given: string | undefined): ItemKind | undefined {
+  if (given === undefined) return undefined;
+  const v = idFromName(given, KIND_NAMES_ZH);
+  if (v !== 'records' && v !== 'calls') throw new UsageError(msg(`--kind 必须是 records（服务记录）或 calls（热线录音），收到 "${given}"`, `--kind must be records or calls, got "${given}"`));
   return v;
 }
 

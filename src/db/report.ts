@@ -331,7 +331,7 @@ export function exportFindings(db: Db, start: number, end: number, callDepartmen
       `SELECT v.kind, v.item_id, v.checklist, coalesce(r.department, CASE WHEN v.kind = 'calls' THEN :calldept END) AS department,
               coalesce(r.staff_id, c.agent_id) AS staff_or_agent, v.sampled, v.unsampled_reason,
               (v.snapshot_import_id IS NOT NULL AND coalesce(r.import_id, c.import_id) <> v.snapshot_import_id) AS changed_after_review,
-              f.check_code, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
+              f.check_code, f.check_text, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
        FROM reviews v
        LEFT JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
        LEFT JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id

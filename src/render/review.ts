@@ -62,6 +62,13 @@ export function checkText(c: Pick<Check, 'zh' | 'en'>, L: Lang): string {
   return L === 'zh' ? c.zh : c.en;
 }
 
+/** A finding's stored check text ("zh / en", as the auditor saw it) in the --lang. */
+export function storedCheckText(stored: string, L: Lang): string {
+  const i = stored.indexOf(' / ');
+  if (i < 0) return stored;
+  return L === 'zh' ? stored.slice(0, i) : stored.slice(i + 3);
+}
+
 const SEV: Record<string, { zh: string; en: string }> = {
   critical: { zh: '严重', en: 'critical' },
   major: { zh: '重要', en: 'major' },
@@ -107,7 +114,7 @@ export function renderRectificationList(rows: RectificationView[], today: string
     right: [0, 3],
     rows: rows.map((r) => {
       const od = overdueDays(r, today);
-      return [r.id, stateLabel(r.state, L), r.due_date, od ? chalk.red(String(od)) : '', r.owner_department ?? '', r.owner_person ?? '', r.item_id, r.check_code, severityLabel(r.severity, L)];
+      return [r.id, stateLabel(r.state, L), r.due_date, od ? chalk.red(String(od)) : '', r.owner_department ?? '', r.owner_person ?? '', r.item_id, storedCheckText(r.check_text, L), severityLabel(r.severity, L)];
     }),
   });
   const overdue = rows.filter((r) => overdueDays(r, today) > 0).length;
@@ -119,7 +126,7 @@ export function renderRectification(r: RectificationView, steps: StepRow[], chan
   const m = (v: string | null): string => (v === null ? '' : unmask ? v : maskPhonesInText(v));
   const pairs: [string, string | number][] = [
     [tr(L, '整改', 'rectification'), `#${r.id}  ${stateLabel(r.state, L)}${od ? chalk.red(tr(L, `（逾期 ${od} 天）`, ` (${od} days overdue)`)) : ''}`],
-    [tr(L, '问题', 'finding'), `${r.item_id} · ${r.check_code} · ${severityLabel(r.severity, L)} · ${r.check_text}`],
+    [tr(L, "问题", "finding"), `${r.item_id} · ${storedCheckText(r.check_text, L)} [${r.check_code}] · ${severityLabel(r.severity, L)}`],
     [tr(L, '审核人 / 时间', 'found by / at'), `${r.auditor} · ${zone.format(r.found_at)}`],
     [tr(L, '问题说明', 'note'), m(r.finding_note)],
     [tr(L, '责任部门 / 责任人', 'owner'), `${r.owner_department ?? '—'} / ${r.owner_person ?? '—'}`],

@@ -80,7 +80,7 @@ describe('qa finding template and Chinese headers', () => {
     const imp = runQa(['--db', db, '--json', 'finding', 'import', answers]);
     expect(imp.code, imp.stderr).toBe(0);
     expect(json<{ added: number }>(imp).added).toBe(mine.length);
-  });
+  }, 60_000);
 });
 
 describe('qa sample list after a run', () => {
@@ -210,5 +210,83 @@ describe('qa review at speed (a real pseudo-terminal)', () => {
     c.send('s');
     expect(await c.exited).toBe(0);
     expect(q(db, "SELECT result, note FROM findings WHERE check_code = 'greeting'")).toEqual([{ result: 'fail', note: 'no greeting' }]);
+  }, 60_000);
+});
+
+describe('the report while review is incomplete (SPEC §5)', () => {
+  it('every format says how many sampled items are unreviewed and marks review-based figures provisional; missing rows shown in md/html', () => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const items = json<{ item_id: string; kind: string; stratum: string }[]>(runQa(['--db', db, '--json', 'sample', 'list', '--month', '2026-10']));
+    const rec = items.find((i) => i.kind === 'records')!;
+    const first = rec.item_id;
+    const codes = json<{ code: string }[]>(runQa(['--db', db, '--json', 'checklist', 'show', rec.stratum])).map((c) => c.code);
+    for (const c of codes) expect(runQa(['--db', db, 'finding', 'add', '--item', first, '--check', c, '--result', 'pass']).code).toBe(0);
+    const out = (lang: string, format: string): string => {
+      const r = runQa(['--db', db, '--lang', lang, 'report', '--month', '2026-10', '--format', format]);
+      expect(r.code, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const j = JSON.parse(out('en', 'json')) as { review: { sampled: number; reviewed: number; not_reviewed: number; complete: boolean }; kpis: { id: string; provisional: boolean }[] };
+    expect(j.review).toEqual({ sampled: items.length, reviewed: 1, not_reviewed: items.length - 1, complete: false });
+    expect(j.kpis.find((k) => k.id === 'audit_pass_rate')!.provisional).toBe(true);
+    expect(j.kpis.find((k) => k.id === 'record_sample_coverage')!.provisional).toBe(false);
+    const banner = `${items.length - 1} of ${items.length} sampled items not reviewed yet`;
+    const zhBanner = `${items.length} 个抽样项目中还有 ${items.length - 1} 个未审核`;
+    for (const f of ['table', 'md', 'html']) {
+      const en = out('en', f);
+      expect(en, f).toContain(banner);
+      // At the top: before the KPI table.
+      expect(en.indexOf(banner), f).toBeLessThan(en.indexOf('Service records sampled'));
+      expect(en, f).toMatch(/100\.0 % \*/);
+      expect(en, f).toContain('met (provisional)');
+      expect(out('zh', f), f).toContain(zhBanner);
+      expect(en, f).not.toMatch(/\d pp\b/);
+    }
+    for (const f of ['md', 'html']) expect(out('en', f), f).toMatch(/\d+\/\d+ \(\+\d+ missing\)/);
+    expect(out('zh', 'md')).toMatch(/另有 \d+ 条缺数据/);
+    // No raw ISO time for people.
+    expect(out('zh', 'html')).toMatch(/生成于 \d{4}-\d\d-\d\d \d\d:\d\d</);
+    // The HTML trend labels its months and values.
+    expect(out('en', 'html')).toMatch(/<svg class="spark"[^>]*aria-label="2026-10 \d+\.\d%"/);
+    const csv = out('zh', 'csv');
+    expect(csv.startsWith('\uFEFF指标代码,指标,数值,目标,比较,达标,分子,分母,缺数据,上月,环比,暂定,')).toBe(true);
+    expect(csv).toMatch(/\r\naudit_pass_rate,抽查合格率,100%,95%,>=,是,1,1,0,,,是,/);
+  }, 60_000);
+
+  it('export --lang zh writes Chinese CSV headers, local times and Chinese values', () => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const item = json<{ item_id: string; kind: string }[]>(runQa(['--db', db, '--json', 'sample', 'list'])).find((i) => i.kind === 'records')!.item_id;
+    expect(runQa(['--db', db, 'finding', 'add', '--item', item, '--check', 'polite', '--result', 'fail', '--note', 'rude']).code).toBe(0);
+    const dir = tmpDir();
+    expect(runQa(['--db', db, '--lang', 'zh', 'export', '--month', '2026-10', '--out-dir', dir]).code).toBe(0);
+    const findings = fs.readFileSync(path.join(dir, 'qa-2026-10', 'findings.csv'), 'utf8');
+    expect(findings.split('\r\n')[0]).toBe('\uFEFF种类,项目编号,检查表,部门,员工或坐席,在抽样中,抽样外原因,审核后被更新,检查项代码,检查项,类别,严重度,结果,问题说明,审核人,审核时间');
+    expect(findings).toMatch(/,是,,否,polite,服务语言礼貌、规范,服务规范,重要,不通过,rude,[^,]+,2026-11-23 12:00\r\n/);
+    const rects = fs.readFileSync(path.join(dir, 'qa-2026-10', 'rectifications.csv'), 'utf8');
+    expect(rects.split('\r\n')[0]).toBe('\uFEFF编号,种类,项目编号,检查项代码,严重度,问题说明,责任部门,责任人,开立时间,整改期限,状态,原因,措施,整改证据,验证结果,整改完成时间,验证时间,验证人');
+    expect(runQa(['--db', db, '--lang', 'zh', 'export', '--month', '2026-11', '--out-dir', dir], { env: { QA_NOW: '2026-11-24T12:00:00+08:00' } }).code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'qa-2026-11', 'rectifications.csv'), 'utf8')).toMatch(/,2026-11-23 12:00,2026-11-30,待分析,/);
+  }, 60_000);
+});
+
+describe('Chinese names and texts', () => {
+  it('rectify update --to 已分析 and --state with Chinese names; rectify list shows the check text; errors in Chinese', () => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const item = json<{ item_id: string; kind: string }[]>(runQa(['--db', db, '--json', 'sample', 'list'])).find((i) => i.kind === 'records')!.item_id;
+    expect(runQa(['--db', db, 'finding', 'add', '--item', item, '--check', 'polite', '--result', 'fail', '--note', 'rude']).code).toBe(0);
+    const bad = runQa(['--db', db, '--lang', 'zh', 'rectify', 'update', '1', '--to', '已整改', '--note', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('qa: error: 整改 #1：整改不能从「待分析」转到「已整改」\nhint: 「待分析」之后可以转到：已分析原因\n');
+    const ok = runQa(['--db', db, '--lang', 'zh', 'rectify', 'update', '1', '--to', '已分析', '--note', '新员工']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('整改 #1 → 已分析原因');
+    const list = runQa(['--db', db, '--lang', 'zh', 'rectify', 'list', '--state', '已分析原因']);
+    expect(list.stdout).toContain('服务语言礼貌、规范');
+    expect(list.stdout).not.toContain('polite');
+    expect(runQa(['--db', db, '--lang', 'zh', 'rectify', 'show', 'x']).stderr).toContain('整改编号必须是数字');
+    expect(runQa(['--db', db, '--json', 'checklist', 'show', '维修']).code).toBe(0);
   }, 60_000);
 });
