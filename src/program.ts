@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { stdoutWidth } from './render/width.js';
 import { registerPeopleCommands } from './commands/defs/people.js';
 import { localizeHelp } from './help-zh.js';
 
@@ -28,7 +29,10 @@ type Handler = (ctx: Context, cmd: Command) => Promise<number> | number;
 function action(load: () => Promise<Handler>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
-    const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
+    const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string }>();
+    const ctx = makeContext(opts);
+    // Human tables fit the terminal (SPEC §1); a file written with --out keeps its full text.
+    if (!opts.json && opts.out === undefined) (await import('./render/term.js')).setTableWidth(stdoutWidth(ctx.streams.stdout, ctx.env));
     const handler = await load();
     process.exitCode = await handler(ctx, cmd);
   };

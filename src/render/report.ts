@@ -149,7 +149,10 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
     renderTable({
       chalk,
       head: ['KPI', tr(L, '数值', 'value'), tr(L, '目标', 'target'), tr(L, '结果', 'result'), tr(L, '分子/分母', 'n/N'), tr(L, '环比', 'vs prev'), tr(L, '近6月', '6 months')],
-      right: [1, 4, 5],
+      right: [1, 4],
+      // Narrow terminals: the KPI name keeps 16 columns; the trend, then the change, give way first.
+      min: [16, undefined, 8, 7, undefined, 9, 6],
+      drop: [6, 5],
       rows: r.kpis.map((k) => [
         kpiName(k.id, L),
         valueText(k),

@@ -112,6 +112,9 @@ export function renderRectificationList(rows: RectificationView[], today: string
     chalk,
     head: [tr(L, '编号', 'id'), tr(L, '状态', 'state'), tr(L, '期限', 'due'), tr(L, '逾期天数', 'overdue'), tr(L, '责任部门', 'department'), tr(L, '责任人', 'owner'), tr(L, '项目', 'item'), tr(L, '检查项', 'check'), tr(L, '严重度', 'severity')],
     right: [0, 3],
+    // Narrow terminals: the check text is clipped; severity, then department give way.
+    min: [undefined, 6, 10, undefined, 6, 6, Number.POSITIVE_INFINITY, 10, 4],
+    drop: [8, 4],
     rows: rows.map((r) => {
       const od = overdueDays(r, today);
       return [r.id, stateLabel(r.state, L), r.due_date, od ? chalk.red(String(od)) : '', r.owner_department ?? '', r.owner_person ?? '', r.item_id, storedCheckText(r.check_text, L), severityLabel(r.severity, L)];
@@ -152,6 +155,8 @@ export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: Chal
     chalk,
     head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail')],
     right: [0],
+    // The detail (JSON) is what gets clipped; qa log --json has it whole.
+    min: [undefined, 16, 6, 12, 9, 10],
     rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', unmask ? (a.detail ?? '') : maskPhonesInText(a.detail ?? '')]),
   })}\n`;
 }

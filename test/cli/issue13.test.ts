@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { json, runQa } from '../helpers/run.js';
 import { Pty } from '../helpers/pty.js';
@@ -288,5 +289,35 @@ describe('Chinese names and texts', () => {
     expect(list.stdout).not.toContain('polite');
     expect(runQa(['--db', db, '--lang', 'zh', 'rectify', 'show', 'x']).stderr).toContain('整改编号必须是数字');
     expect(runQa(['--db', db, '--json', 'checklist', 'show', '维修']).code).toBe(0);
+  }, 60_000);
+});
+
+describe('tables fit the terminal width (SPEC §1)', () => {
+  it.each([80, 100])('at %i columns every table line fits, long text clipped with …; --json, csv and --out are never clipped', (cols) => {
+    const db = freshDb();
+    expect(runQa(['--db', db, 'sample', '--date', '2026-11-01']).code).toBe(0);
+    const item = json<{ item_id: string; kind: string }[]>(runQa(['--db', db, '--json', 'sample', 'list'])).find((i) => i.kind === 'records')!.item_id;
+    expect(runQa(['--db', db, 'finding', 'add', '--item', item, '--check', 'polite', '--result', 'fail', '--note', 'x'.repeat(150)]).code).toBe(0);
+    const env = { COLUMNS: String(cols) };
+    const tableLine = /^[┌│├└]/;
+    for (const lang of ['en', 'zh']) {
+      for (const args of [['report', '--month', '2026-10'], ['imports'], ['log'], ['sample', 'list', '--pending'], ['rectify', 'list']]) {
+        const r = runQa(['--db', db, '--lang', lang, ...args], { env });
+        expect(r.code, r.stderr).toBe(0);
+        const lines = r.stdout.split('\n').filter((l) => tableLine.test(l));
+        expect(lines.length, args.join(' ')).toBeGreaterThan(0);
+        for (const l of lines) expect(stringWidth(l), `${lang} ${args.join(' ')}: ${l}`).toBeLessThanOrEqual(cols);
+      }
+    }
+    // Clipped on the terminal, whole elsewhere.
+    const log = runQa(['--db', db, 'log'], { env });
+    expect(log.stdout).toContain('…');
+    expect(runQa(['--db', db, '--json', 'log'], { env }).stdout).toContain('x'.repeat(150));
+    const out = path.join(tmpDir(), 'report.txt');
+    expect(runQa(['--db', db, 'report', '--month', '2026-10', '--out', out], { env }).code).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toContain('Reviewed items that passed');
+    expect(runQa(['--db', db, 'sample', 'list', '--format', 'csv'], { env }).stdout).not.toContain('…');
+    // Piped without COLUMNS: the natural width (nothing clipped).
+    expect(runQa(['--db', db, 'report', '--month', '2026-10']).stdout).toContain('Service records sampled');
   }, 60_000);
 });
