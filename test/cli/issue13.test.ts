@@ -321,3 +321,17 @@ describe('tables fit the terminal width (SPEC §1)', () => {
     expect(runQa(['--db', db, 'report', '--month', '2026-10']).stdout).toContain('Service records sampled');
   }, 60_000);
 });
+
+describe('config review.player', () => {
+  it('is validated like every key', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'qa.config.json');
+    fs.writeFileSync(f, JSON.stringify({ review: { plyer: 'mpv' } }));
+    const r = runQa(['--config', f, 'config', 'show']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('review.plyer');
+    expect(r.stderr).toContain('player');
+    fs.writeFileSync(f, JSON.stringify({ review: { player: 'mpv --no-video' } }));
+    expect(json<{ review: { player: string } }>(runQa(['--json', '--config', f, 'config', 'show'])).review.player).toBe('mpv --no-video');
+  });
+});
