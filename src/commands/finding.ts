@@ -33,10 +33,10 @@ function kindOption(given: string | undefined): ItemKind | undefined {
 
 export function runFindingAdd(ctx: Context, opts: FindingAddOptions): number {
   for (const [flag, v] of [['--item', opts.item], ['--check', opts.check], ['--result', opts.result]] as const) {
-    if (!v) throw new UsageError(`${flag} is required`, { hint: 'qa finding add --item SR-202610-00042 --check polite --result fail --note "…"' });
+    if (!v) throw new UsageError(msg(`需要 ${flag}`, `${flag} is required`), { hint: 'qa finding add --item SR-202610-00042 --check polite --result fail --note "…"' });
   }
   const result = parseResult(opts.result!);
-  if (!result) throw new UsageError(`--result must be pass, fail or na, got "${opts.result}"`);
+  if (!result) throw new UsageError(msg(`--result 必须是 pass（通过）、fail（不通过）或 na（不适用），收到 "${opts.result}"`, `--result must be pass, fail or na, got "${opts.result}"`));
   const kind = kindOption(opts.kind);
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
@@ -131,7 +131,12 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   const col = (name: string): number => header.findIndex((h) => COLUMN_ALIASES[name]!.includes(h));
   const idx = Object.fromEntries(Object.keys(COLUMN_ALIASES).map((k) => [k, col(k)])) as Record<string, number>;
   const missing = ['item', 'check', 'result'].filter((k) => idx[k] === -1);
-  if (missing.length) throw new QaError(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found: ${header.join(', ')}`, { where: `${file} line 1` });
+  if (missing.length) {
+    throw new QaError(msg(`缺少列 ${missing.map((m) => `${m}/${COLUMN_ALIASES[m]![1]}`).join('、')}；现有：${header.join(', ')}`, `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; found: ${header.join(', ')}`), {
+      where: `${file} line 1`,
+      hint: msg('qa finding template 可生成带表头的模板', 'qa finding template writes a sheet with the headers'),
+    });
+  }
 
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
@@ -148,7 +153,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
     rows.forEach(({ fields: r, line }) => {
       try {
         const result = parseResult(get(r, 'result') ?? '');
-        if (!result) throw new UsageError(`result must be pass, fail or na, got "${get(r, 'result') ?? ''}"`);
+        if (!result) throw new UsageError(msg(`结果必须是 通过、不通过、不适用（或 pass、fail、na），收到 "${get(r, 'result') ?? ''}"`, `result must be pass, fail or na, got "${get(r, 'result') ?? ''}"`));
         const item = resolveItem(store, get(r, 'item') ?? '', kindValue(get(r, 'kind')));
         // The check by its code, or by its text (a sheet filled in Chinese names the check as it reads).
         const given = get(r, 'check') ?? '';
