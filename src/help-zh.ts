@@ -149,6 +149,8 @@ export const ZH_HELP: Record<string, ZhHelp> = {
       '--date': '按这一天运行（默认：今天）',
       '--seed': '用这个种子排序，而不是数据库的种子（记入抽样凭据）',
       '--month': '补足这一整月的服务记录（用于很晚才到的导出）',
+      '--campaign': '改为给这个专项监督抽样（qa campaign start），在其关注范围和日期内',
+      '--rate': '与 --campaign 一起：关注范围内的抽样比例，0 < R <= 1（0.3 = 30 %）',
     },
     examples: [
       'qa sample                      # 每天早上',
@@ -294,8 +296,9 @@ export const ZH_HELP: Record<string, ZhHelp> = {
     options: {
       '--to': '已分析原因 | 已制定措施 | 已整改 | 已验证关闭（或 analysed | planned | done | verified；从已整改回到已制定措施 = 验证未通过）',
       '--note': '这一步的原因 / 措施 / 证据 / 验证结果',
-      '--due': '新的整改期限（与已制定措施一起）',
+      '--due': '新的整改期限（与已制定措施一起；责任人不能自己改期：需要 --by 和 --reason）',
       '--by': '执行这一步的人（默认：$QA_USER 或登录名）；验证人不能是责任人',
+      '--reason': '期限为何变更（给出新的 --due 时必填；记入审计日志）',
     },
     examples: [
       'qa rectify update 12 --to 已分析 --note "新员工，未培训话术"',
@@ -458,6 +461,172 @@ export const ZH_HELP: Record<string, ZhHelp> = {
   'qa calibrate list': {
     description: '列出校准及其审核人和进度',
     examples: ['qa calibrate list', 'qa calibrate list --json'],
+  },
+  'qa complaint': {
+    description: '投诉案件：核查报告、列表、完整案卷',
+    examples: ['qa complaint list --unverified', 'qa complaint verify TS-202610-003 --cause "客服外发客户资料截图" --responsibility 客服部/KF03', 'qa complaint show TS-202610-003'],
+  },
+  'qa complaint verify': {
+    description: '记录投诉的核查报告；属实的投诉为责任部门/人员开立整改',
+    arguments: { 'complaint-id': '投诉编号（qa complaint list）' },
+    options: {
+      '--cause': '原因（属实时必填；不属实时写明理由）',
+      '--responsibility': '责任方：部门，可加 /员工编号（属实时）',
+      '--unfounded': '核查认定投诉不属实',
+      '--by': '核查人（默认：$QA_USER 或登录名）',
+      '--amend': '替换先前的核查结论（原结论保留在历史和审计日志中）',
+      '--reason': '为何更改核查结论（与 --amend 一起）',
+    },
+    examples: [
+      'qa complaint verify TS-202610-003 --cause "客服外发客户资料截图" --responsibility 客服部/KF03 --by zhang.wei',
+      'qa complaint verify TS-202610-007 --unfounded --cause "订单显示已按时送达，客户记错日期" --by zhang.wei',
+      'qa complaint verify TS-202610-003 --amend --reason "复核：责任在仓储部" --cause "…" --responsibility 仓储部/CC02',
+      '',
+      '属实的投诉开立整改（qa rectify list），期限为 rectification.days 天。',
+      '改为不属实会撤销尚未整改完成的整改。',
+    ],
+  },
+  'qa complaint list': {
+    description: '列出投诉及其核查和整改',
+    options: { '--month': '只列这个月收到的投诉', '--open': '只列未结案的：未解决，或属实而整改尚未验证', '--unverified': '只列还没有核查报告的' },
+    examples: ['qa complaint list --month 2026-10', 'qa complaint list --unverified --json'],
+  },
+  'qa complaint show': {
+    description: '完整案卷：导出字段与时限、核查、整改、解决后的回访',
+    arguments: { 'complaint-id': '投诉编号' },
+    examples: ['qa complaint show TS-202610-003', 'qa complaint show TS-202610-003 --json'],
+  },
+  'qa callback': {
+    description: '回访清单：谁需要回访、为什么、何时之前',
+    examples: ['qa callback plan', 'qa callback list --overdue'],
+  },
+  'qa callback plan': {
+    description: '把今天的回访加入清单：租赁结束、季度长期客户、流失风险访谈（6 月/12 月）、投诉人',
+    options: { '--date': '按这一天运行（默认：今天）', '--seed': '流失风险抽取用这个种子排序，而不是数据库的种子（记入凭据）' },
+    examples: [
+      'qa callback plan                     # 每天早上，导入之后',
+      'qa callback plan --date 2026-12-01 --json',
+      '',
+      'ended      近 35 天结束的租赁（退租完成）且之后未回访：3 个工作日内',
+      'complaint  近 35 天解决的投诉且之后未回访：callback.complaintDays（7）天内',
+      'quarterly  季度最后一个工作日起：租期 3 个月以上的客户，7 个工作日内',
+      'churn      6 月和 12 月：6 个月没有记录的客户抽 10 %，排序 sha256("<种子>:churn:<编号>")，',
+      '           15 个工作日内',
+      '之后导入的该客户回访会关闭条目。重复运行不会重复添加。',
+    ],
+  },
+  'qa callback list': {
+    description: '打印回访清单（手机号打码）：未完成的条目，到期早的在前',
+    options: {
+      '--due': '只列在这一天或之前到期的',
+      '--overdue': '只列已过期的',
+      '--reason': '只列这些原因：ended、quarterly、churn、complaint（逗号分隔）',
+      '--all': '也列出已有回访的条目',
+    },
+    examples: ['qa callback list --overdue', 'qa callback list --due 2026-11-05 --reason ended,complaint', 'qa callback list --all --json'],
+  },
+  'qa inspection': {
+    description: '门店和上门服务的现场检查（每月至少 2 次）：记录、导入、列表',
+    examples: ['qa inspection add', 'qa inspection import 现场检查-2026-10.csv', 'qa inspection list --month 2026-10'],
+  },
+  'qa inspection add': {
+    description: '记录一次现场检查：检查表的每一项；不通过的项为被检查部门/员工开立整改',
+    options: {
+      '--date': '检查日期（默认：今天；不能是将来）',
+      '--site': '被检查的门店或客户现场',
+      '--type': 'store（门店）或 onsite（上门服务）',
+      '--inspector': '检查人',
+      '--dept': '被检查部门（整改责任部门）',
+      '--staff': '被检查员工（整改责任人）',
+      '--fail': '不通过的检查项及问题（可重复）',
+      '--na': '不适用的检查项（可重复或逗号分隔）',
+      '--pass': '通过的检查项（可重复或逗号分隔）',
+      '--pass-rest': '未在 --fail/--na/--pass 中列出的检查项都通过（没有终端时需要）',
+    },
+    examples: [
+      'qa inspection add                  # 在终端上：询问地点、类型、检查人和每个检查项',
+      'qa inspection add --date 2026-10-12 --site 北京朝阳店 --type store --inspector supervisor.zhang \\',
+      '    --dept 仓储部 --staff CC03 --fail dress="未穿工服" --na repair_procedure --pass-rest',
+      '',
+      '检查项：qa checklist show inspection（可在 checklists.inspection 中配置）。',
+    ],
+  },
+  'qa inspection import': {
+    description: '从 CSV 记录现场检查，每个答案一行（日期、地点、类型、检查人、部门、员工、检查项、结果、说明）—— 全部成功或全部不写',
+    arguments: { file: 'CSV 文件' },
+    examples: [
+      'qa inspection import 现场检查-2026-10.csv',
+      '',
+      '检查编号相同的行（或日期、地点、类型、检查人、部门和员工都相同）是同一次检查；',
+      '每个检查项都需要一行（不适用时结果填 na）。中文表头：检查编号 日期 地点 类型 检查人 部门 员工 检查项 结果 说明。',
+    ],
+  },
+  'qa inspection list': {
+    description: '列出现场检查及其通过/不通过数和整改',
+    options: { '--month': '只列这个月（默认：全部）' },
+    examples: ['qa inspection list --month 2026-10', 'qa inspection list --json'],
+  },
+  'qa campaign': {
+    description: '专项监督：关注范围、日期区间、单独报告的定向抽样',
+    examples: ['qa campaign start 国庆维修 --from 2026-10-01 --to 2026-10-07 --focus record_type=repair', 'qa sample --campaign 国庆维修 --rate 0.3', 'qa campaign report 国庆维修'],
+  },
+  'qa campaign start': {
+    description: '在一个日期区间内就某个关注点（记录类型、部门和/或检查项）开始专项监督',
+    arguments: { name: '专项名称' },
+    options: {
+      '--from': '第一天',
+      '--to': '最后一天',
+      '--focus': 'record_type=repair、department=技术部 或 check=<代码>（可重复：须同时满足）',
+      '--seed': '用这个种子排序（默认：新的随机种子，随专项记录）',
+    },
+    examples: [
+      'qa campaign start 国庆维修 --from 2026-10-01 --to 2026-10-07 --focus record_type=repair',
+      'qa campaign start 退租争议 --from 2026-10-01 --to 2026-10-31 --focus check=damage_fair',
+      'qa sample --campaign 国庆维修 --rate 0.3',
+      '',
+      '专项项目和其他项目一样用 qa review 审核，但不计入抽查合格率、覆盖率和不合格率推断：',
+      '它们在报告中单独成节。',
+    ],
+  },
+  'qa campaign list': {
+    description: '列出专项监督及其进度',
+    examples: ['qa campaign list', 'qa campaign list --json'],
+  },
+  'qa campaign report': {
+    description: '专项结果：已审、通过、各检查项不通过数、整改，并重新核验每次抽样（有一次核验不符时退出码 1）',
+    arguments: { name: '专项名称' },
+    examples: ['qa campaign report 国庆维修', 'qa campaign report 国庆维修 --json'],
+  },
+  'qa partner': {
+    description: '外部合作方（物流、维修服务商）：登记、质量档案、季度评估',
+    examples: ['qa partner add 顺达物流 --kind logistics', 'qa partner report --month 2026-10', 'qa partner evaluate 顺达物流 --quarter 2026-Q4'],
+  },
+  'qa partner add': {
+    description: '登记合作方（服务记录在 partner / 合作方 列中写它的名称）',
+    arguments: { name: '导出文件中写的名称' },
+    options: { '--kind': 'logistics（物流配送）或 repair（设备维修）', '--since': '合作开始日期' },
+    examples: ['qa partner add 顺达物流 --kind logistics --since 2025-03-01', 'qa partner add 快修科技 --kind repair'],
+  },
+  'qa partner list': {
+    description: '合作方名册：类别、记录数、评估，以及记录中出现但未登记的名称',
+    examples: ['qa partner list', 'qa partner list --json'],
+  },
+  'qa partner report': {
+    description: '每个合作方的质量档案：记录数、按时交付、维修响应、一次解决、设备完好、投诉、审核发现',
+    options: { '--month': '月份（默认：上一个完整月）', '--quarter': '改为季度，例如 2026-Q4', '--partner': '只看这个合作方，含其评估历史' },
+    examples: ['qa partner report --month 2026-10', 'qa partner report --quarter 2026-Q4 --partner 顺达物流', 'qa partner report --quarter 2026-Q4 --json'],
+  },
+  'qa partner evaluate': {
+    description: '为合作方的季度评分，并建议保留 | 整改 | 终止（阈值见配置 partners.*）；记入其档案',
+    arguments: { name: '已登记的合作方' },
+    options: { '--quarter': '季度，例如 2026-Q4', '--note': '评估人意见', '--by': '评估人（默认：$QA_USER 或登录名）' },
+    examples: [
+      'qa partner evaluate 顺达物流 --quarter 2026-Q4',
+      '',
+      '评分 = 100 × 适用 KPI 的平均达成度（达标为 1，否则为 数值/目标）；',
+      '评分 >= partners.keepAt（100）保留，低于 partners.terminateBelow（90）终止，',
+      '介于两者之间则整改 —— 为合作方开立一项整改。',
+    ],
   },
 };
 

@@ -59,8 +59,10 @@ export function parseAuditors(v: string | undefined): string[] {
 }
 
 export function startCalibration(db: Db, config: Config, input: StartInput): { id: number; items: CalibrationItemRow[]; population: number; seed: string } {
-  if (input.kind !== undefined && !['records', 'calls', ...CHECKLIST_KINDS].includes(input.kind)) {
-    throw new UsageError(`--kind must be one of ${[...CHECKLIST_KINDS, 'records', 'calls'].join(', ')}, got "${input.kind}"`);
+  // Calibration draws sampled items: the kinds of records and calls (an inspection is not sampled).
+  const sampledKinds = CHECKLIST_KINDS.filter((k) => k !== 'inspection');
+  if (input.kind !== undefined && !['records', 'calls', ...sampledKinds].includes(input.kind)) {
+    throw new UsageError(`--kind must be one of ${[...sampledKinds, 'records', 'calls'].join(', ')}, got "${input.kind}"`);
   }
   const filter: { kind?: ItemKind; recordType?: string } =
     input.kind === undefined ? {} : input.kind === 'records' || input.kind === 'calls' ? { kind: input.kind } : input.kind === 'call' ? { kind: 'calls' } : { kind: 'records', recordType: input.kind };

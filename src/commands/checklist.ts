@@ -13,7 +13,7 @@ export function runChecklistShow(ctx: Context, kindArg: string | undefined): num
   const kind = kindArg === undefined ? undefined : idFromName(kindArg, CHECKLIST_NAMES_ZH);
   if (kind !== undefined && !(CHECKLIST_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(tr(ctx.lang, `没有检查表 "${kindArg}"`, `unknown checklist "${kindArg}"`), {
-      hint: tr(ctx.lang, `检查表有 ${CHECKLIST_KINDS.map((k) => `${k}（${CHECKLIST_NAMES_ZH[k]![0]}）`).join('、')}`, `the checklists are ${CHECKLIST_KINDS.join(', ')}`),
+      hint: tr(ctx.lang, `检查表有 ${CHECKLIST_KINDS.map((k) => `${k}${CHECKLIST_NAMES_ZH[k] ? `（${CHECKLIST_NAMES_ZH[k]![0]}）` : ''}`).join('、')}`, `the checklists are ${CHECKLIST_KINDS.join(', ')}`),
     });
   }
   const { checklists } = ctx.config().config;

@@ -3,10 +3,12 @@
  * for scripts (SPEC §4).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Context } from '../context.js';
 import { checklistOf, parseResult, recordFinding, resolveItem, reviewState } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
+import { allOrNothing } from '../db/tx.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
@@ -147,9 +149,8 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   let opened = 0;
   const at = ctx.now().getTime();
   const get = (r: string[], k: string): string | undefined => (idx[k]! >= 0 ? (r[idx[k]!]?.trim() || undefined) : undefined);
-  try {
-    // All or nothing: one transaction; nested recordFinding transactions become savepoints.
-    db.exec('BEGIN IMMEDIATE');
+  // All or nothing: one transaction; nested recordFinding transactions become savepoints.
+  allOrNothing(db, errors, () => {
     rows.forEach(({ fields: r, line }) => {
       try {
         const result = parseResult(get(r, 'result') ?? '');
@@ -174,15 +175,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
         errors.push({ line, message: e.message });
       }
     });
-    errors.sort((a, b) => a.line - b.line);
-    if (errors.length) db.exec('ROLLBACK');
-    else db.exec('COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  } finally {
-    db.close();
-  }
+  });
   const L = ctx.lang;
   if (ctx.json) {
     ctx.streams.stdout.write(`${JSON.stringify({ file, rows: rows.length, added: errors.length ? 0 : added, rectifications_opened: errors.length ? 0 : opened, errors }, null, 2)}\n`);
@@ -230,9 +223,9 @@ export async function runFindingTemplate(ctx: Context, opts: FindingTemplateOpti
   const { toExcelCsv } = await import('../render/csv.js');
   const text = toExcelCsv(header, rows);
   if (opts.out) {
-    const { writeAtomic } = await import('./report.js');
-    if (fs.existsSync(opts.out)) throw new UsageError(`${opts.out} exists already`, { hint: 'pick a new file name (the template never overwrites answers)' });
-    writeAtomic(opts.out, text);
+    const { writeFileAtomic } = await import('../io/safeFile.js');
+    if (fs.existsSync(opts.out)) throw new UsageError(msg(`${opts.out} 已存在`, `${opts.out} exists already`), { hint: msg('换一个新文件名（模板从不覆盖已有答案）', 'pick a new file name (the template never overwrites answers)') });
+    writeFileAtomic(path.resolve(opts.out), text);
     ctx.streams.stderr.write(tr(L, `模板已写入 ${opts.out}（${rows.length} 行待填）\n`, `template written to ${opts.out} (${rows.length} row${rows.length === 1 ? '' : 's'} to fill in)\n`));
   } else {
     ctx.streams.stdout.write(text);

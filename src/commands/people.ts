@@ -3,6 +3,7 @@
  * `qa calibrate start|answer|report|list`, `qa review --calibration` — and
  * the §4 correction `qa finding amend`. Options in, app call, render out.
  */
+import path from 'node:path';
 import type { Context } from '../context.js';
 import { answerCalibration, calibrationReport, itemChecks, loadCalibration, parseAuditors, startCalibration } from '../app/calibration.js';
 import { amendFinding, decideDispute, openDispute } from '../app/corrections.js';
@@ -13,7 +14,7 @@ import { currentUser } from '../core/actor.js';
 import { maskPhonesInText } from '../core/mask.js';
 import type { Result } from '../core/scoring.js';
 import { previousMonth, Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
+import { allOrNothing } from '../db/tx.js';
 import { openDb, resolveDbPath, type Db } from '../db/open.js';
 import { calibrationAnswers, listCalibrations, listDisputes, type DisputeView } from '../db/people.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
@@ -21,7 +22,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { inquirerPrompts, Stopped, type Prompts } from '../io/prompts.js';
 import { idArgument, positiveInt } from './options.js';
-import { writeAtomic } from './report.js';
+import { writeFileAtomic } from '../io/safeFile.js';
 
 function open(ctx: Context): Db {
   return openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
@@ -131,7 +132,7 @@ export async function runScorecard(ctx: Context, opts: ScorecardOptions): Promis
     else if (format === 'html') text = R.renderScorecardHtml(s, ctx.lang);
     else text = R.renderScorecardTable(s, ctx.lang, opts.out ? (await import('../render/term.js')).makeChalk({}, false) : await chalkFor(ctx));
     if (opts.out) {
-      writeAtomic(opts.out, text);
+      writeFileAtomic(path.resolve(opts.out), ctx.privacy.text(text), { private: ctx.unmask });
       ctx.streams.stderr.write(`${tr(ctx.lang, '记分卡已写入', 'scorecards written to')} ${opts.out}\n`);
     } else out(ctx, text);
     if (opts.staff !== undefined && s.people.length === 0) ctx.streams.stderr.write(`qa: ${tr(ctx.lang, `${period.label} 没有 ${opts.staff} 的数据`, `nothing for ${opts.staff} in ${period.label}`)}\n`);
@@ -229,7 +230,7 @@ export async function runDisputeList(ctx: Context, opts: { open?: boolean }): Pr
   const db = open(ctx);
   try {
     const rows = listDisputes(db, !!opts.open);
-    if (ctx.unmask) logUnmask(db, 'dispute list', rows.length);
+    ctx.privacy.rows(rows, (d) => `dispute:${d.id}`);
     if (ctx.json) json(ctx, rows.map((d) => disputeJson(d, zone, ctx.unmask)));
     else {
       const { renderDisputes } = await import('../render/people.js');
@@ -353,13 +354,13 @@ export async function runCalibrationReview(ctx: Context, idArg: string, opts: { 
     }
     const [{ renderItem, checkText, severityLabel }, { makeChalk }] = await Promise.all([import('../render/review.js'), import('../render/term.js')]);
     const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
-    if (ctx.unmask) logUnmask(db, `review --calibration ${id} (${auditor})`, items.length);
     const done = new Set(calibrationAnswers(db, id, auditor).map((a) => `${a.item_id}\u0000${a.check_code}`));
     out(ctx, chalk.dim(tr(L, `校准 #${id}：${items.length} 个项目，盲审（看不到他人的答案）。\n`, `calibration #${id}: ${items.length} items, blind (nobody sees another's answers).\n`)));
     for (const it of items) {
       const checks = itemChecks(config, it);
       if (checks.every((c) => done.has(`${it.item_id}\u0000${c.code}`))) continue;
       const st = { item: { kind: it.kind, id: it.item_id, row: JSON.parse(it.snapshot) as Record<string, unknown> }, sampled: true, changedAfterReview: false } as unknown as ReviewState;
+      ctx.privacy.rows([st.item.row], () => `${it.kind}:${it.item_id}`);
       out(ctx, `\n${chalk.bold(`[${it.position}/${items.length}]`)} ${it.checklist}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
       for (const c of checks) {
         if (done.has(`${it.item_id}\u0000${c.code}`)) continue;
@@ -425,8 +426,7 @@ export async function runCalibrateImport(ctx: Context, idArg: string, file: stri
   const { config } = ctx.config();
   const db = open(ctx);
   let added = 0;
-  try {
-    db.exec('BEGIN IMMEDIATE');
+  allOrNothing(db, errors, () => {
     for (const { fields, line } of rows) {
       try {
         const result = parseResult(get(fields, 'result') ?? '');
@@ -438,14 +438,7 @@ export async function runCalibrateImport(ctx: Context, idArg: string, file: stri
         errors.push({ line, message: e.message });
       }
     }
-    errors.sort((a, b) => a.line - b.line);
-    db.exec(errors.length ? 'ROLLBACK' : 'COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  } finally {
-    db.close();
-  }
+  });
   const L = ctx.lang;
   if (ctx.json) json(ctx, { calibration: id, file, rows: rows.length, added: errors.length ? 0 : added, errors });
   if (errors.length) {

@@ -8,7 +8,6 @@ import type { Context } from '../context.js';
 import { assertReviewable, recordFinding, resolveItem, reviewState, type ReviewState } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind, type ItemRow } from '../db/review.js';
 import { amendFinding } from '../app/corrections.js';
@@ -18,6 +17,8 @@ import type { Config } from '../config.js';
 import { spawn } from 'node:child_process';
 import type { ChalkInstance } from 'chalk';
 import { pendingItems } from '../db/sampling.js';
+import { pendingCampaignItems } from '../db/campaign.js';
+import type { Db } from '../db/open.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
 import { tr, type Lang } from '../i18n.js';
 import { answerChoices, inquirerPrompts, Stopped, terminalPrompts, type Answer, type KeyChoice, type Prompts } from '../io/prompts.js';
@@ -79,12 +80,11 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
   try {
     const queue: { kind: ItemKind; id: string }[] = opts.item
       ? [{ kind: resolveItem(store, opts.item, opts.kind as ItemKind | undefined).kind, id: opts.item }]
-      : pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+      : pendingQueue(db);
     if (queue.length === 0) {
       out.write(tr(L, '没有待审核的项目。先运行 qa sample。\n', 'Nothing is waiting for review. Run qa sample first.\n'));
       return EXIT.ok;
     }
-    if (ctx.unmask) logUnmask(db, `review (${auditor})`, queue.length);
     out.write(
       chalk.dim(
         tr(
@@ -137,7 +137,16 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
       const item = resolveItem(store, next.id, next.kind);
       let st: ReviewState = reviewState(store, config, item);
       const wasReviewed = st.score.reviewed;
-      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
+      ctx.privacy.rows([st.item.row], () => `${st.item.kind}:${st.item.id}`);
+      // SPEC §7: a campaign's item is marked, and says whether its answers count in the random-sample figures.
+      const mark = st.campaigns.length
+        ? ` ${chalk.magenta(
+            st.sampled
+              ? tr(L, `[专项 ${st.campaigns.join(', ')} · 也在随机样本中]`, `[campaign ${st.campaigns.join(', ')} · also in the random sample]`)
+              : tr(L, `[专项 ${st.campaigns.join(', ')} · 不计入随机抽查指标]`, `[campaign ${st.campaigns.join(', ')} · not counted in the random-sample figures]`),
+          )}`
+        : '';
+      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}${mark}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
       const recording = item.kind === 'calls' ? ((item.row.recording_ref as string | null) ?? null) : null;
       let passRest = false;
       let skipped = false;
@@ -332,4 +341,16 @@ class Verdicts {
     }
     return recordVerdict(check, r, days?.[Number(date.slice(8, 10)) - 1] ?? null);
   }
+}
+
+/** The worklist `qa review` walks: the random sample's pending items, then the special campaigns' (SPEC §7). */
+function pendingQueue(db: Db): { kind: ItemKind; id: string }[] {
+  const queue = pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+  const seen = new Set(queue.map((q) => `${q.kind}:${q.id}`));
+  for (const c of pendingCampaignItems(db)) {
+    if (seen.has(`${c.kind}:${c.item_id}`)) continue;
+    seen.add(`${c.kind}:${c.item_id}`);
+    queue.push({ kind: c.kind, id: c.item_id });
+  }
+  return queue;
 }

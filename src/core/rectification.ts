@@ -50,6 +50,13 @@ export interface Step {
   by: string;
   /** Local date of the step (a new due date cannot be before it). */
   today?: string | undefined;
+  /** Why the due date changes (required with a new due date). */
+  reason?: string | undefined;
+  /**
+   * Who else the person taking the step is known as (QA_USER, the login):
+   * `by` is typed, these are not, so an owner cannot pass as someone else.
+   */
+  runBy?: readonly (string | null | undefined)[] | undefined;
 }
 
 export type StepCheck = { ok: true; to: State; dueDate: string; kind: 'cause' | 'measures' | 'evidence' | 'verification' | 'reopened' } | { ok: false; problem: string; hint: string };
@@ -106,6 +113,17 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     if (step.today !== undefined && step.due < step.today) {
       return { ok: false, problem: msg(`新的期限 ${step.due} 已经过去`, `the new due date ${step.due} is already past`), hint: msg(`请给出 ${step.today} 或之后的日期`, `give a date from ${step.today} on`) };
     }
+    // Deadlines belong to the supervision team (SPEC §4, seed 000 §二(二)3): the
+    // owner cannot move one; a change needs someone else and a reason.
+    if (step.due !== cur.dueDate) {
+      const owner = cur.ownerPerson;
+      if (owner && [step.by, ...(step.runBy ?? [])].some((who) => who === owner)) {
+        return { ok: false, problem: `the owner (${owner}) cannot move the due date`, hint: 'a member of the supervision team changes it: --by <name> --reason "<why>"' };
+      }
+      if (!step.reason?.trim()) {
+        return { ok: false, problem: `moving the due date from ${cur.dueDate} to ${step.due} needs a reason`, hint: 'pass --reason "<why the deadline moves>" (it goes to the audit log)' };
+      }
+    }
   }
   const dueDate = step.due ?? cur.dueDate;
   switch (step.to) {
@@ -114,7 +132,7 @@ export function checkStep(cur: Current, step: Step): StepCheck {
       return { ok: true, to: 'analysed', dueDate, kind: 'cause' };
     case 'planned':
       if (cur.state === 'done') {
-        const check = verifierCheck(cur, step.by);
+        const check = verifierCheck(cur, step);
         if (check) return check;
         if (!note) return { ok: false, problem: msg('验证未通过需要填写验证结果', 'a failed verification needs its result'), hint: msg('加 --note "<整改为何未见效>"', 'pass --note "<why the rectification did not work>"') };
         return { ok: true, to: 'planned', dueDate, kind: 'reopened' };
@@ -126,7 +144,7 @@ export function checkStep(cur: Current, step: Step): StepCheck {
       if (!note) return { ok: false, problem: msg('转到已整改需要填写整改证据', 'reaching done needs the evidence of the rectification'), hint: msg('加 --note "<做了什么，证据在哪里>"', 'pass --note "<what was done, where the evidence is>"') };
       return { ok: true, to: 'done', dueDate, kind: 'evidence' };
     case 'verified': {
-      const check = verifierCheck(cur, step.by);
+      const check = verifierCheck(cur, step);
       if (check) return check;
       if (!note) return { ok: false, problem: msg('转到已验证关闭需要填写验证结果', 'reaching verified needs the verification result'), hint: msg('加 --note "<如何验证了效果>"', 'pass --note "<how the effect was verified>"') };
       return { ok: true, to: 'verified', dueDate, kind: 'verification' };
@@ -134,15 +152,24 @@ export function checkStep(cur: Current, step: Step): StepCheck {
     case 'open':
       return { ok: false, problem: msg('整改不能退回待分析', 'a rectification cannot go back to open'), hint: msg(`「${name(cur.state)}」之后可以转到：${names(allowed, '、')}`, `from ${cur.state} it can go to: ${allowed.join(', ')}`) };
     case 'withdrawn':
-      return { ok: false, problem: msg('整改只能通过更正其审核结果来撤销', 'a rectification is withdrawn only by correcting its finding'), hint: 'qa finding amend --item <id> --check <code> --result pass|na --reason "…"' };
+      return {
+        ok: false,
+        problem: msg('整改只能通过撤回其起因来撤销（更正审核结果或投诉核查）', 'a rectification is withdrawn only by taking back its cause'),
+        hint: msg(
+          '更正审核结果（qa finding amend --item <编号> --check <代码> --result pass|na --reason "…"）或投诉（qa complaint verify <编号> --unfounded --amend --reason …）',
+          'correct the finding (qa finding amend --item <id> --check <code> --result pass|na --reason "…") or the complaint (qa complaint verify <id> --unfounded --amend --reason …)',
+        ),
+      };
   }
 }
 
-function verifierCheck(cur: Current, by: string): StepCheck | null {
+function verifierCheck(cur: Current, step: Step): StepCheck | null {
   // Neither the owner nor whoever recorded the work as done may judge it
-  // (owners are often staff ids while people act under their login names).
+  // (owners are often staff ids while people act under their login names),
+  // whatever --by says: QA_USER and the login count too.
+  const acting = [step.by, ...(step.runBy ?? [])];
   for (const who of [cur.ownerPerson, cur.doneBy]) {
-    if (who && who === by) {
+    if (who && acting.includes(who)) {
       return {
         ok: false,
         problem: msg(

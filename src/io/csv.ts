@@ -30,18 +30,48 @@ export function estimateRows(file: string, size: number): number {
   }
 }
 
-/** Copy stdin to a private temp file so it can be sniffed, hashed and re-read. */
+/**
+ * Copy stdin to a private temp file so it can be sniffed, hashed and re-read.
+ * The folder is mkdtemp's (random name, 0700), the file is created
+ * exclusively (0600); it holds the customers' phone numbers unmasked, so it
+ * is removed on every exit path: cleanup(), a failure here, a normal exit,
+ * and SIGINT/SIGTERM/SIGHUP — which also stop the copy at once, even while
+ * stdin is still open (rejects with Interrupted).
+ */
 export async function spoolStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<{ file: string; cleanup: () => void }> {
+  const { registerCleanup, onInterrupt, interruptedError } = await import('./cleanup.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-stdin-'));
+  const remove = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  const forget = registerCleanup(remove);
+  const cleanup = (): void => {
+    remove();
+    forget();
+  };
   const file = path.join(dir, 'stdin.csv');
-  const out = fs.createWriteStream(file, { mode: 0o600 });
-  await new Promise<void>((resolve, reject) => {
-    stdin.on('error', reject);
-    out.on('error', reject);
-    out.on('finish', () => resolve());
-    stdin.pipe(out);
-  });
-  return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  try {
+    const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+    let stopListening = (): void => {};
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stopListening = onInterrupt((signal) => {
+          stdin.unpipe(out);
+          (stdin as NodeJS.ReadableStream & { pause?: () => void }).pause?.();
+          out.destroy();
+          reject(interruptedError(signal));
+        });
+        stdin.on('error', reject);
+        out.on('error', reject);
+        out.on('finish', () => resolve());
+        stdin.pipe(out);
+      });
+    } finally {
+      stopListening();
+    }
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  return { file, cleanup };
 }
 
 export interface CsvReadOptions {

@@ -191,39 +191,33 @@ export class StrictDecoder {
         return '';
       }
       data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-      at = 0;
       this.carry = Buffer.alloc(0);
       this.started = true;
-      const bom = bomOf(data);
-      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
-        if (this.encoding === null) {
-          this.encoding = bom.enc;
-          this.how = 'bom';
-        }
-        this.bom = bom.length;
-        data = data.subarray(bom.length);
-        at += bom.length;
-      }
+      data = this.takeBom(data);
+      at = this.bom;
     }
     return this.decode(data, at, false);
+  }
+
+  /** The start of the file: a byte-order mark decides the encoding (unless forced to another) and is skipped. */
+  private takeBom(data: Buffer): Buffer {
+    const bom = bomOf(data);
+    if (!bom || (this.encoding !== null && this.encoding !== bom.enc)) return data;
+    if (this.encoding === null) {
+      this.encoding = bom.enc;
+      this.how = 'bom';
+    }
+    this.bom = bom.length;
+    return data.subarray(bom.length);
   }
 
   end(): string {
     if (!this.started) {
       // A file of fewer than 4 bytes.
       this.started = true;
-      const data = this.carry;
+      const data = this.takeBom(this.carry);
       this.carry = Buffer.alloc(0);
-      const bom = bomOf(data);
-      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
-        if (this.encoding === null) {
-          this.encoding = bom.enc;
-          this.how = 'bom';
-        }
-        this.bom = bom.length;
-        return this.decode(data.subarray(bom.length), bom.length, true);
-      }
-      return this.decode(data, 0, true);
+      return this.decode(data, this.bom, true);
     }
     return this.decode(Buffer.alloc(0), this.offset, true);
   }

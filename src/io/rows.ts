@@ -6,7 +6,7 @@
 import { QaError } from '../errors.js';
 import { KIND_SCHEMAS, type FieldDef, type Kind, type KindSchema } from '../core/kinds.js';
 import type { Zone } from '../core/time.js';
-import { Bad, parseBool, parseDuration, parsePhone, parseRecordType, parseScore, parseTimestamp } from './values.js';
+import { Bad, parseBool, parseChoice, parseDuration, parsePhone, parseRecordType, parseScore, parseTimestamp } from './values.js';
 
 export interface HeaderMap {
   schema: KindSchema;
@@ -198,6 +198,9 @@ export class RowConverter {
           break;
         case 'phone':
           r = parsePhone(v);
+          break;
+        case 'choice':
+          r = parseChoice(v, fd.choices ?? {});
           break;
       }
       if (r instanceof Bad) {

@@ -20,11 +20,12 @@ export function wantsPager(text: string, stdout: { isTTY?: boolean; rows?: numbe
 }
 
 /** Write `text` to stdout, through the pager when wantsPager says so. */
-export function writePaged(ctx: Pick<Context, 'streams' | 'env'>, text: string): void {
+export function writePaged(ctx: Pick<Context, 'streams' | 'env' | 'privacy'>, text: string): void {
   const stdout = ctx.streams.stdout as NodeJS.WritableStream & { isTTY?: boolean; rows?: number };
   if (wantsPager(text, stdout, ctx.env)) {
     const cmd = (ctx.env.QA_PAGER ?? ctx.env.PAGER ?? 'less').trim();
-    const r = spawnSync(cmd, { shell: true, input: text, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...ctx.env } });
+    // The pager writes to the terminal itself: the text passes the privacy guard first, as stdout would.
+    const r = spawnSync(cmd, { shell: true, input: ctx.privacy.text(text), stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...ctx.env } });
     if (!r.error && r.status !== 127) return;
   }
   stdout.write(text);

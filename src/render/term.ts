@@ -6,6 +6,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
+import { forLayout } from './output.js';
 
 /** FORCE_COLOR wins, then NO_COLOR, then whether the stream is a terminal. */
 export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 0 | 1 | 2 | 3 {
@@ -78,7 +79,7 @@ function naturalWidths(head: readonly string[], cells: readonly string[][]): num
 }
 
 export function renderTable(t: TableOptions): string {
-  let cells = t.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));
+  let cells = t.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : forLayout(String(c)))));
   let head = t.head;
   let right = t.right ?? [];
   let min = t.min ?? [];
@@ -96,7 +97,7 @@ export function renderTable(t: TableOptions): string {
       dropped.add(d);
       const keep = (_: unknown, i: number): boolean => !dropped.has(i);
       head = t.head.filter(keep);
-      cells = t.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))).filter(keep));
+      cells = t.rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : forLayout(String(c)))).filter(keep));
       const index = t.head.map((_, i) => i).filter((i) => !dropped.has(i));
       right = (t.right ?? []).filter((i) => !dropped.has(i)).map((i) => index.indexOf(i));
       min = index.map((i) => t.min?.[i]);
@@ -131,11 +132,13 @@ export function displayWidth(s: string): number {
 }
 
 /**
- * `s` cut to at most `cols` display columns, with "…" when cut (CJK-aware).
+ * `text` cut to at most `cols` display columns, with "…" when cut (CJK-aware).
  * ANSI colour codes are kept and take no room; a cut coloured text ends with
  * a reset so the colour does not run on.
  */
-export function clip(s: string, cols: number): string {
+export function clip(text: string, cols: number): string {
+  // Masked first: a cut must never leave the first digits of a phone number behind.
+  const s = forLayout(text);
   if (stringWidth(s) <= cols) return s;
   let out = '';
   let w = 0;

@@ -131,7 +131,7 @@ describe('report: sampling, review and rectification figures', () => {
     const before = buildReport(rc, '2026-10');
     const rs = new ReviewStore(db);
     updateRectification(rs, { id: x!, to: 'analysed', note: 'cause', by: 'JS01', at: at('2026-11-18T10:00:00+08:00') });
-    updateRectification(rs, { id: x!, to: 'planned', note: 'plan', by: 'JS01', at: at('2026-11-18T11:00:00+08:00'), due: '2026-12-01' });
+    updateRectification(rs, { id: x!, to: 'planned', note: 'plan', by: 'sup', at: at('2026-11-18T11:00:00+08:00'), due: '2026-12-01', reason: 'parts on order' });
     const after = buildReport(rc, '2026-10');
     for (const id of ['rectification_on_time', 'rectification_overdue']) {
       expect(after.kpis.find((k) => k.id === id)).toEqual(before.kpis.find((k) => k.id === id));

@@ -46,7 +46,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(dom.code, dom.stderr).toBe(0);
     expect(dom.stdout).toContain('<table class="kpis">');
     const rows = dom.stdout.split('<table class="kpis">')[1]!.split('</table>')[0]!.match(/<tr>/g) ?? [];
-    expect(rows.length).toBe(20); // header + 19 KPIs
+    expect(rows.length).toBe(21); // header + 20 KPIs (onsite_inspections is SPEC §7)
     expect(dom.stdout).toContain('服务记录抽查覆盖率');
     // Issue 13: the incomplete-review banner at the top, provisional marks, labelled trend charts.
     expect(dom.stdout).toMatch(/<div class="banner" role="alert">审核未完成：\d+ 个抽样项目中还有 \d+ 个未审核/);

@@ -189,6 +189,19 @@ describe('phones as Excel leaves them', () => {
   });
 });
 
+describe('messages', () => {
+  it('a number in an error message that is not a phone is shown as it is; a phone in a wrong column is masked', () => {
+    const { dir, qa } = setup();
+    fs.writeFileSync(path.join(dir, 'n.csv'), 'survey_id,customer_id,surveyed_at,overall,would_recommend\nHF-1,KH1,2026/10/8 10:00,0.0016666666667,yes\nHF-2,KH2,2026/10/8 10:00,4,13812345678\n');
+    const r = qa(['import', 'surveys', 'n.csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('n.csv:2: overall: "0.0016666666667" is not a score from 1 to 5');
+    expect(r.stderr).toContain('n.csv:3: would_recommend: "138****5678" is not a yes/no value');
+    expect(r.stderr).not.toContain('13812345678');
+  });
+
+});
+
 describe('an older export after a newer one', () => {
   it('is refused whole, naming rows, values and the import that filled them; --allow-clear accepts; history keeps both', () => {
     const { db, qa } = setup();
