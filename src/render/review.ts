@@ -166,7 +166,9 @@ export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: Chal
     head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail'), tr(L, '系统用户', 'os user')],
     right: [0],
     // The detail (JSON) is what gets clipped; qa log --json has it whole.
-    min: [undefined, 16, 6, 12, 9, 10],
+    min: [undefined, 16, 6, 12, 9, 10, 6],
+    // The os user gives way first on a narrow terminal (qa log --json has it).
+    drop: [6],
     rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', a.detail ?? '', a.os_user ?? '']),
   })}\n`;
 }

@@ -48,3 +48,23 @@ describe('renderTable with a width', () => {
     expect(clip('\u001b[31m红色的文字\u001b[39m', 5)).toBe('\u001b[31m红色…\u001b[0m');
   });
 });
+
+describe('the audit log at 80 and 100 columns with long ids, names and details', () => {
+  it.each([80, 100])('fits %i columns', async (width) => {
+    const { renderAudit } = await import('../../src/render/review.js');
+    const { Zone } = await import('../../src/core/time.js');
+    const { Chalk } = await import('chalk');
+    const { setTableWidth } = await import('../../src/render/term.js');
+    setTableWidth(width);
+    try {
+      const rows = [123456, 7].map((id) => ({ id, at: Date.UTC(2026, 10, 11, 8), actor: 'supervisor.zhang.wei', action: 'rectification.verification_failed', entity: 'rectification', entity_id: '12345', detail: JSON.stringify({ note: 'x'.repeat(200) }), os_user: 'auditor-workstation-07' }));
+      for (const L of ['en', 'zh'] as const) {
+        const text = renderAudit(rows, new Zone('Asia/Shanghai'), L, new Chalk({ level: 0 }));
+        for (const l of text.split('\n').filter((x) => /^[┌│├└]/.test(x))) expect(stringWidth(l)).toBeLessThanOrEqual(width);
+        expect(text).toContain('123456');
+      }
+    } finally {
+      setTableWidth(undefined);
+    }
+  });
+});
