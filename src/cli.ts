@@ -9,6 +9,7 @@ import { EXIT, formatError, fromSqliteError, Interrupted, QaError } from './erro
 import { exitCodeFor, installSignalHandlers, interruptedBy, type StopSignal } from './io/cleanup.js';
 import { guardStream, Privacy } from './render/output.js';
 import { detectLang, tr } from './i18n.js';
+import { suggest } from './core/suggest.js';
 
 /** Global options that take a value: skip it when looking for the command word. */
 const VALUED = new Set(['--db', '--config', '--lang']);
@@ -30,17 +31,31 @@ function unknownCommand(program: ReturnType<typeof buildProgram>, args: string[]
   return null;
 }
 
+/** The language before commander parses (its help and errors need it): --lang zh|en, --lang=…, else LANG/LC_ALL. */
+export function argvLang(args: readonly string[], env: NodeJS.ProcessEnv = process.env): 'zh' | 'en' {
+  let flag: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--') break;
+    if (args[i] === '--lang') flag = args[i + 1];
+    else if (args[i]!.startsWith('--lang=')) flag = args[i]!.slice(7);
+  }
+  return detectLang(flag, env);
+}
+
 export async function main(argv: string[]): Promise<number> {
   // Error lines repeat values (a bad cell, a file name): they pass the privacy guard too.
   const stderr = guardStream(process.stderr, new Privacy(argv.includes('--unmask')));
-  const program = buildProgram();
+  const lang = argvLang(argv.slice(2));
+  const program = buildProgram(lang);
   const unknown = unknownCommand(program, argv.slice(2));
   if (unknown !== null) {
     const names = program.commands.map((c) => c.name());
-    const near = names.find((n) => n.startsWith(unknown.slice(0, 3)));
-    process.stderr.write(`qa: error: unknown command '${unknown}'${near ? ` (did you mean ${near}?)` : ''}
-hint: the commands are ${names.join(', ')}; qa --help shows them
-`);
+    const near = suggest(unknown, names)[0];
+    process.stderr.write(
+      lang === 'zh'
+        ? `qa: error: 未知命令 '${unknown}'${near ? `（是否想输入 ${near}？）` : ''}\nhint: 命令有 ${names.join('、')}；qa --help 列出全部\n`
+        : `qa: error: unknown command '${unknown}'${near ? ` (did you mean ${near}?)` : ''}\nhint: the commands are ${names.join(', ')}; qa --help shows them\n`,
+    );
     return EXIT.usage;
   }
   const override = (c: typeof program): void => {

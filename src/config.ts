@@ -57,6 +57,12 @@ export interface Config {
   disputes: { windowDays: number };
   /** Partner evaluation thresholds (SPEC §7): rating to keep, rating below which to terminate, thin-data mark. */
   partners: EvaluationThresholds;
+  /**
+   * `qa review` (SPEC §4): `player` is the command that opens a call's
+   * recording_ref (key o), run as `<player> <recording_ref>` without a shell;
+   * null prints where the recording is instead.
+   */
+  review: { player: string | null };
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -69,6 +75,7 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   disputes: { windowDays: 7 },
   callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
   partners: DEFAULT_THRESHOLDS,
+  review: { player: null },
 }) as Config;
 
 export interface LoadedConfig {
@@ -190,7 +197,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', 'partners', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', 'partners', 'review', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -306,6 +313,14 @@ export function validateConfig(raw: unknown, file?: string): Config {
         }
         if (out.partners.terminateBelow > out.partners.keepAt) {
           fail('partners.terminateBelow', `must not be above partners.keepAt (${out.partners.keepAt}), got ${out.partners.terminateBelow}`, file);
+        }
+        break;
+      }
+      case 'review': {
+        const r = object(v, 'review', file);
+        for (const [rk, rv] of Object.entries(r)) {
+          if (rk === 'player') out.review.player = rv === null ? null : run<string>('review.player', nonEmpty, rv);
+          else fail(`review.${rk}`, `unknown key${suggest(rk, ['player'])}`, file);
         }
         break;
       }

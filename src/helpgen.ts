@@ -13,6 +13,7 @@ import { buildProgram } from './program.js';
 
 /** Each command's full --help output (with the examples added after it), keyed qa-command-sub. */
 export function helpTexts(program: Command = buildProgram()): Map<string, string> {
+  // Sub-commands inherit output settings when they are created, not later: set each.
   const out = new Map<string, string>();
   let buffer = '';
   const walk = (cmd: Command, key: string): void => {
@@ -31,4 +32,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   for (const [key, text] of helpTexts()) fs.writeFileSync(path.join(dir, `${key}.txt`), text);
+  // The Chinese help (--lang zh, LANG=zh_CN…): dist/help/zh/<key>.txt, from the same program localized.
+  fs.mkdirSync(path.join(dir, 'zh'));
+  for (const [key, text] of helpTexts(buildProgram('zh'))) fs.writeFileSync(path.join(dir, 'zh', `${key}.txt`), text);
 }

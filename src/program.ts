@@ -5,7 +5,9 @@
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { makeContext, type Context, type GlobalOptions } from './context.js';
+import { stdoutWidth } from './render/width.js';
 import { registerPeopleCommands } from './commands/defs/people.js';
+import { localizeHelp } from './help-zh.js';
 import { UsageError } from './errors.js';
 import { maskPhonesInText } from './core/mask.js';
 
@@ -52,7 +54,10 @@ export function commandLine(argv: readonly string[]): string {
 function action(load: () => Promise<Handler>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
-    const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
+    const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string }>();
+    const ctx = makeContext(opts);
+    // Human tables fit the terminal (SPEC §1); a file written with --out keeps its full text.
+    if (!opts.json && opts.out === undefined) (await import('./render/term.js')).setTableWidth(stdoutWidth(ctx.streams.stdout, ctx.env));
     if (!ctx.unmask) {
       const handler = await load();
       process.exitCode = await handler(ctx, cmd);
@@ -77,9 +82,29 @@ function action(load: () => Promise<Handler>) {
   };
 }
 
-const examples = (lines: string[]): string => `\nExamples:\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n`;
+const examples = (lines: string[], heading = 'Examples:'): string => `\n${heading}\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n`;
 
-export function buildProgram(): Command {
+/**
+ * commander's own error messages (unknown option, missing argument, bad
+ * choice …) in Chinese: the `qa: error:` prefix stays (scripts match it), the
+ * text after it is translated.
+ */
+export function zhCommanderError(text: string): string {
+  const rules: [RegExp, string][] = [
+    [/unknown option '([^']*)'/, "未知选项 '$1'"],
+    [/\(Did you mean ([^?]*)\?\)/, '（是否想输入 $1？）'],
+    [/missing required argument '([^']*)'/, "缺少必需参数 '$1'"],
+    [/too many arguments for '([^']*)'\. Expected (\d+) arguments? but got (\d+)\./, "'$1' 的参数太多：应为 $2 个，收到 $3 个。"],
+    [/too many arguments\. Expected (\d+) arguments? but got (\d+)\./, '参数太多：应为 $1 个，收到 $2 个。'],
+    [/option '([^']*)' argument '([^']*)' is invalid\. Allowed choices are ([^.]*)\./, "选项 '$1' 的值 '$2' 无效，可选：$3。"],
+    [/option '([^']*)' argument missing/, "选项 '$1' 缺少值"],
+    [/unknown command '([^']*)'/, "未知命令 '$1'"],
+    [/required option '([^']*)' not specified/, "缺少必需选项 '$1'"],
+  ];
+  return rules.reduce((t, [re, zh]) => t.replace(re, zh), text);
+}
+
+export function buildProgram(lang: 'zh' | 'en' = 'en'): Command {
   const program = new Command('qa');
   program
     .description(
@@ -95,18 +120,21 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .configureOutput({
       // A usage error may echo a value typed on the command line: phones masked (SPEC §1).
-      outputError: (str, write) => write(maskPhonesInText(`qa: ${str.replace(/^error: /, 'error: ')}`)),
+      outputError: (str, write) => write(maskPhonesInText(`qa: ${lang === 'zh' ? zhCommanderError(str) : str}`)),
       // A fixed width: the help is the same on every terminal (and bin/qa serves it pre-rendered).
       getOutHelpWidth: () => 80,
       getErrHelpWidth: () => 80,
     })
-    .showHelpAfterError('hint: add --help for usage and examples')
+    .showHelpAfterError(lang === 'zh' ? 'hint: 加 --help 查看用法和示例' : 'hint: add --help for usage and examples')
     .addHelpText(
       'after',
       examples([
-        'qa import records exports/records-2026-10.csv',
-        'qa import calls exports/calls.csv --json',
-        'qa config show',
+        'qa import records exports/records-2026-10.csv   # every morning: the night\'s exports,',
+        'qa sample                                       # the day\'s draw,',
+        'qa review                                       # then the worklist',
+        'qa report --month 2026-10 --format html --out report.html',
+        '',
+        'Chinese: --lang zh (or LANG=zh_CN.UTF-8). qa <command> --help for each command.',
         '',
         'Exit codes: 0 ok, 1 failure (bad data, I/O), 2 usage error,',
         '            3 a KPI missed its target (--check), 70 internal error, 130 interrupted',
@@ -292,7 +320,11 @@ export function buildProgram(): Command {
         'qa review                          # walk everything pending, oldest draw first',
         'qa review --item SR-202610-00042',
         '',
-        'Keys: p pass · f fail (asks for a note) · n not applicable · k skip the item · s save and stop.',
+        'One key per answer, no Enter: p pass · f fail (asks for a note) · n not applicable',
+        'a pass this and the remaining checks (stops at a check the data says failed)',
+        'c correct an earlier answer (with a reason; kept in the history) · o play a',
+        "call's recording (config review.player) · k skip the item · s stop.",
+        'Checks the data decides (response time, on-time delivery …) show its verdict.',
         'Every answer is saved at once: stop any time and run qa review again to carry on.',
         'Needs a terminal; scripts use qa finding add / qa finding import.',
       ]),
@@ -304,7 +336,17 @@ export function buildProgram(): Command {
       }),
     );
 
-  const finding = program.command('finding').description('record review answers without prompts (for scripts)');
+  const finding = program
+    .command('finding')
+    .description('record review answers without prompts (for scripts), correct a wrong one')
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding add --item SR-202610-00042 --check polite --result pass',
+        'qa finding template --pending --out answers.csv && qa finding import answers.csv',
+        'qa finding amend --item SR-202610-00042 --check polite --result pass --reason "wrong key"',
+      ]),
+    );
   finding
     .command('add')
     .description('record one answer for one check of one item; a fail opens a rectification')
@@ -329,10 +371,41 @@ export function buildProgram(): Command {
       }),
     );
   finding
+    .command('template')
+    .description('write the CSV that qa finding import reads (headers in the --lang; --pending fills in every unanswered check)')
+    .option('--out <file>', 'write to this new file instead of stdout')
+    .option('--pending', 'one row per unanswered check of every pending worklist item')
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding template --out answers.csv                  # headers only',
+        'qa --lang zh finding template --pending --out 审核.csv  # 项目编号, 种类, 检查项代码, 结果, …',
+        '',
+        'Fill in result (pass / fail / na, or 通过 / 不通过 / 不适用) and a note for each',
+        'fail, then qa finding import answers.csv. Rows left without a result are an error.',
+      ]),
+    )
+    .action(
+      action(async () => {
+        const { runFindingTemplate } = await import('./commands/finding.js');
+        return (ctx, cmd) => runFindingTemplate(ctx, cmd.opts());
+      }),
+    );
+  finding
     .command('import')
     .description('record many answers from a CSV (item, check, result, note, auditor, kind, unsampled) — all or nothing')
     .argument('<file>', 'the CSV file')
-    .addHelpText('after', examples(['qa finding import reviews-2026-10-21.csv', 'qa finding import answers.csv --json']))
+    .addHelpText(
+      'after',
+      examples([
+        'qa finding import reviews-2026-10-21.csv',
+        'qa finding import answers.csv --json',
+        '',
+        'Headers in English or Chinese: item/项目编号, kind/种类, check/检查项代码 (or the',
+        "check's text), result/结果 (pass, fail, na, 通过, 不通过, 不适用), note/问题说明,",
+        'auditor/审核人, unsampled/抽样外原因. qa finding template writes one.',
+      ]),
+    )
     .action(
       action(async () => {
         const { runFindingImport } = await import('./commands/finding.js');
@@ -340,7 +413,17 @@ export function buildProgram(): Command {
       }),
     );
 
-  const rectify = program.command('rectify').description('the rectification closed loop: open → analysed → planned → done → verified');
+  const rectify = program
+    .command('rectify')
+    .description('the rectification closed loop: open → analysed → planned → done → verified')
+    .addHelpText(
+      'after',
+      examples([
+        'qa rectify list --overdue',
+        'qa rectify show 12',
+        'qa rectify update 12 --to analysed --note "new staff, not trained on the script"',
+      ]),
+    );
   rectify
     .command('list')
     .description('list rectifications (due date, owner, state)')
@@ -392,7 +475,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const checklist = program.command('checklist').description('the audit checklists in force');
+  const checklist = program
+    .command('checklist')
+    .description('the audit checklists in force')
+    .addHelpText('after', examples(['qa checklist show', 'qa checklist show consult', 'qa checklist show call --json']));
   checklist
     .command('show')
     .description('print the checklists (defaults, replaced or extended by the config)')
@@ -406,7 +492,10 @@ export function buildProgram(): Command {
     );
 
   // ------------------------------------------------ SPEC §6: complaint cases and the callback programme
-  const complaint = program.command('complaint').description('complaint cases: the verification report (核查报告), the list, the whole case');
+  const complaint = program
+    .command('complaint')
+    .description('complaint cases: the verification report (核查报告), the list, the whole case')
+    .addHelpText('after', examples(['qa complaint list --unverified', 'qa complaint verify TS-202610-003 --cause "…" --responsibility 客服部/KF03', 'qa complaint show TS-202610-003']));
   complaint
     .command('verify')
     .description('record the verification report of a complaint; a founded one opens a rectification for the responsible department/person')
@@ -459,7 +548,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const callback = program.command('callback').description('the callback worklist: who must be surveyed, why and by when');
+  const callback = program
+    .command('callback')
+    .description('the callback worklist: who must be surveyed, why and by when')
+    .addHelpText('after', examples(['qa callback plan', 'qa callback list --overdue']));
   callback
     .command('plan')
     .description("add today's callbacks to the worklist: ended rentals, quarterly long-term customers, churn-risk interviews (June/December), complainants")
@@ -551,7 +643,10 @@ export function buildProgram(): Command {
       }),
     );
 
-  const config = program.command('config').description('show the configuration in force');
+  const config = program
+    .command('config')
+    .description('show the configuration in force')
+    .addHelpText('after', examples(['qa config show', 'qa --config team.json config show --json']));
   config
     .command('show')
     .description('print the effective config (defaults overridden by the config file)')
@@ -566,6 +661,9 @@ export function buildProgram(): Command {
   registerPeopleCommands(program, action, examples);
   registerFieldwork(program);
 
+  if (lang === 'zh') {
+    localizeHelp(program, examples);
+  }
   return program;
 }
 

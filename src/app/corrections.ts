@@ -27,6 +27,7 @@ import {
 } from '../db/people.js';
 import type { FindingRow, ItemRow, ReviewStore } from '../db/review.js';
 import { QaError, UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 import { ownerOf, reviewState, type ReviewState } from './review.js';
 
 export interface AmendInput {
@@ -77,13 +78,13 @@ export function currentAnswer(store: ReviewStore, finding: FindingRow): { at: nu
 
 export function amendFinding(store: ReviewStore, config: Config, zone: Zone, input: AmendInput): AmendOutcome {
   const reason = input.reason.trim();
-  if (!reason) throw new UsageError('a correction needs a reason', { hint: 'pass --reason "<why the answer was wrong>"' });
+  if (!reason) throw new UsageError(msg('更正需要说明原因', 'a correction needs a reason'), { hint: msg('加 --reason "<原答案为何错误>"', 'pass --reason "<why the answer was wrong>"') });
   return store.transaction(() => {
     const { item } = input;
     const { finding } = answerOf(store, config, item, input.check);
     const from = finding.result;
     if (from === input.result) {
-      throw new UsageError(`${item.id} ${input.check} is already ${from}: nothing to amend`, { hint: 'pass the answer it should have: --result pass|fail|na' });
+      throw new UsageError(msg(`${item.id} ${input.check} 已经是 ${from}：无需更正`, `${item.id} ${input.check} is already ${from}: nothing to amend`), { hint: msg('给出正确的答案：--result pass|fail|na', 'pass the answer it should have: --result pass|fail|na') });
     }
     const note = input.note?.trim() || (input.result === 'fail' ? reason : null);
     const db = store.db;

@@ -32,6 +32,7 @@ import {
   type RecordFigures,
 } from '../db/report.js';
 import { UsageError } from '../errors.js';
+import { pendingCount, sampledCount } from '../db/sampling.js';
 import { peopleSections, type PeopleSections } from './people-report.js';
 import { inspectionCount } from '../db/inspection.js';
 import { fieldworkSections, type FieldworkSections } from './fieldworkReport.js';
@@ -40,10 +41,19 @@ import { fieldworkSections, type FieldworkSections } from './fieldworkReport.js'
 const FIGURES_VERSION = 4;
 const TREND_MONTHS = 6;
 
+/** KPIs computed from review answers: provisional while sampled items of the month are unreviewed (SPEC §5). */
+export const REVIEW_BASED_KPIS: readonly string[] = ['audit_pass_rate'];
+
 export interface Report {
   month: string;
   generated_at: string;
-  kpis: (KpiValue & { trend: (number | null)[] })[];
+  kpis: (KpiValue & { trend: (number | null)[]; provisional: boolean })[];
+  /**
+   * Review progress of the month's sample (records drawn for M, calls of the
+   * weeks starting in M): while not_reviewed > 0 the review-based figures
+   * (audit_pass_rate, the findings and the bounds) are provisional.
+   */
+  review: { sampled: number; reviewed: number; not_reviewed: number; complete: boolean };
   coverage: {
     records: { population: number; sampled: number; rate: number | null; strata: { record_type: string; population: number; sampled: number; rate: number | null }[] };
     /** met null: the week is not over (or ended less than a day ago) and has no draw yet. */
@@ -218,13 +228,17 @@ export function buildReport(rc: ReportContext, month: string): Report {
   const perMonth = new Map(months.map((m) => [m, valuesOf(m)]));
   const cur = perMonth.get(month)!;
   const prev = perMonth.get(previousMonth(month))!;
+  const f = figures.get(month)!;
+  const sampledItems = sampledCount(db, month, f.weeks.map((w) => w.week));
+  const notReviewed = pendingCount(db, month, f.weeks.map((w) => w.week));
+  const review = { sampled: sampledItems, reviewed: sampledItems - notReviewed, not_reviewed: notReviewed, complete: notReviewed === 0 };
   const kpis = KPIS.map((k) => ({
     ...cur.get(k.id)!,
     previous: prev.get(k.id)!.value,
     trend: months.map((m) => perMonth.get(m)!.get(k.id)!.value),
+    provisional: !review.complete && REVIEW_BASED_KPIS.includes(k.id),
   }));
 
-  const f = figures.get(month)!;
   const [, end] = zone.monthRange(month);
   const asOf = Math.min(end, rc.now);
   const today = zone.dateOf(asOf - 1);
@@ -316,6 +330,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     month,
     generated_at: zone.iso(rc.now),
     kpis,
+    review,
     coverage: {
       records: { population: f.records.total, sampled: sampledTotal, rate: f.records.total ? sampledTotal / f.records.total : null, strata },
       weeks,

@@ -12,6 +12,7 @@ import { addDays, isValidDate, type Zone } from '../core/time.js';
 import { appendAudit } from '../db/audit.js';
 import type { FindingRow, ItemKind, ItemRow, RectificationView, ReviewRow, ReviewStore } from '../db/review.js';
 import { QaError, UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 
 export const RESULTS: readonly Result[] = ['pass', 'fail', 'na'];
 
@@ -28,11 +29,11 @@ export function parseResult(v: string): Result | null {
 export function resolveItem(store: ReviewStore, id: string, kind?: ItemKind): ItemRow {
   const found = store.findItems(id, kind);
   if (found.length === 0) {
-    throw new QaError(`no ${kind === 'calls' ? 'call' : kind === 'records' ? 'record' : 'record or call'} with id "${id}"`, {
-      hint: 'the ids are in qa sample list; import the export first if it is missing',
+    throw new QaError(msg(`没有编号为 "${id}" 的${kind === 'calls' ? '录音' : kind === 'records' ? '服务记录' : '服务记录或录音'}`, `no ${kind === 'calls' ? 'call' : kind === 'records' ? 'record' : 'record or call'} with id "${id}"`), {
+      hint: msg('编号见 qa sample list；如果缺失，请先导入导出文件', 'the ids are in qa sample list; import the export first if it is missing'),
     });
   }
-  if (found.length > 1) throw new UsageError(`"${id}" is both a record and a call`, { hint: 'pass --kind records or --kind calls' });
+  if (found.length > 1) throw new UsageError(msg(`"${id}" 既是服务记录也是录音编号`, `"${id}" is both a record and a call`), { hint: msg('加 --kind records 或 --kind calls', 'pass --kind records or --kind calls') });
   return found[0]!;
 }
 
@@ -114,8 +115,8 @@ export interface FindingOutcome {
  */
 export function assertReviewable(st: Pick<ReviewState, 'item' | 'sampled' | 'review' | 'campaigns'>, unsampledReason: string | undefined): void {
   if (!st.sampled && !st.review && !unsampledReason && st.campaigns.length === 0) {
-    throw new UsageError(`${st.item.id} is not in any sample`, {
-      hint: 'review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)',
+    throw new UsageError(msg(`${st.item.id} 不在任何抽样中`, `${st.item.id} is not in any sample`), {
+      hint: msg('请审核抽样项目（qa sample list），或加 --unsampled "<原因>" 仍然审核（报告中标出）', 'review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)'),
     });
   }
 }
@@ -128,18 +129,26 @@ export function recordFinding(store: ReviewStore, config: Config, zone: Zone, in
     assertReviewable(st, input.unsampledReason);
     const check = st.checks.find((c) => c.code === input.check);
     if (!check) {
-      throw new UsageError(`"${input.check}" is not a check of the ${st.checklist.kind} checklist`, {
-        hint: `its checks are: ${st.checks.map((c) => c.code).join(', ')} (qa checklist show ${st.checklist.kind})`,
+      throw new UsageError(msg(`"${input.check}" 不是 ${st.checklist.kind} 检查表的检查项`, `"${input.check}" is not a check of the ${st.checklist.kind} checklist`), {
+        hint: msg(`检查项有：${st.checks.map((c) => c.code).join(', ')}（qa checklist show ${st.checklist.kind}）`, `its checks are: ${st.checks.map((c) => c.code).join(', ')} (qa checklist show ${st.checklist.kind})`),
       });
     }
     if (check.answer) {
-      throw new QaError(`${item.id} already has an answer for ${check.code}: ${check.answer.result} (by ${check.answer.auditor}, ${zone.format(check.answer.found_at)})`, {
-        hint: `answers are final; correct a wrong one with qa finding amend --item ${item.id} --check ${check.code} --result pass|fail|na --reason "…"`,
+      throw new QaError(
+        msg(
+          `${item.id} 的 ${check.code} 已有答案：${check.answer.result}（${check.answer.auditor}，${zone.format(check.answer.found_at)}）`,
+          `${item.id} already has an answer for ${check.code}: ${check.answer.result} (by ${check.answer.auditor}, ${zone.format(check.answer.found_at)})`,
+        ),
+        {
+        hint: msg(
+          `要更正，用 qa finding amend --item ${item.id} --check ${check.code} --result pass|fail|na --reason "…"（或在 qa review --item ${item.id} 中按 c）`,
+          `to correct it: qa finding amend --item ${item.id} --check ${check.code} --result pass|fail|na --reason "…" (or c in qa review --item ${item.id})`,
+        ),
       });
     }
     const note = input.note?.trim() || null;
     if (input.result === 'fail' && !note) {
-      throw new UsageError(`a failed check needs a note saying what was wrong`, { hint: 'pass --note "<what was wrong>"' });
+      throw new UsageError(msg('不通过的检查项需要说明问题', `a failed check needs a note saying what was wrong`), { hint: msg('加 --note "<问题说明>"', 'pass --note "<what was wrong>"') });
     }
     let reviewId = st.review?.id;
     if (reviewId === undefined) {
@@ -238,9 +247,9 @@ export function updateRectification(store: ReviewStore, input: StepInput): Recti
   if (input.due !== undefined && !isValidDate(input.due)) throw new UsageError(`--due must be a date like 2026-11-30, got "${input.due}"`);
   return store.transaction(() => {
     const cur = store.rectification(input.id);
-    if (!cur) throw new UsageError(`there is no rectification ${input.id}`, { hint: 'qa rectify list shows them' });
+    if (!cur) throw new UsageError(msg(`没有编号为 ${input.id} 的整改`, `there is no rectification ${input.id}`), { hint: msg('qa rectify list 列出全部整改', 'qa rectify list shows them') });
     const check = checkStep({ state: cur.state, ownerPerson: cur.owner_person, doneBy: cur.done_by, dueDate: cur.due_date }, input);
-    if (!check.ok) throw new UsageError(`rectification ${input.id}: ${check.problem}`, { hint: check.hint });
+    if (!check.ok) throw new UsageError(msg(`整改 #${input.id}：${check.problem}`, `rectification ${input.id}: ${check.problem}`), { hint: check.hint });
     const note = input.note!.trim();
     const fields: Parameters<ReviewStore['updateRectification']>[1] = { state: check.to, updated_at: input.at, due_date: check.dueDate };
     switch (check.kind) {

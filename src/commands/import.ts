@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { isKind, KINDS, type Kind } from '../core/kinds.js';
+import { idFromName, isKind, KIND_NAMES_ZH, KINDS, type Kind } from '../core/kinds.js';
 import type { Context } from '../context.js';
 import { assertIntact, openDb, resolveDbPath, type Db } from '../db/open.js';
 import type { Config } from '../config.js';
@@ -49,9 +49,12 @@ export function parseDelimiter(v: string | undefined): string | null {
   return d;
 }
 
-export async function runImport(ctx: Context, kindArg: string, files: string[], opts: ImportCommandOptions): Promise<number> {
+export async function runImport(ctx: Context, kindName: string, files: string[], opts: ImportCommandOptions): Promise<number> {
+  const kindArg = idFromName(kindName, KIND_NAMES_ZH);
   if (!isKind(kindArg)) {
-    throw new UsageError(`unknown kind "${kindArg}"`, { hint: `the kinds are ${KINDS.join(', ')}; e.g. qa import records exports/records.csv` });
+    throw new UsageError(tr(ctx.lang, `没有这种导入类别 "${kindName}"`, `unknown kind "${kindName}"`), {
+      hint: tr(ctx.lang, `类别有 ${KINDS.map((k) => `${k}（${KIND_NAMES_ZH[k]![0]}）`).join('、')}；例如 qa import records exports/records.csv`, `the kinds are ${KINDS.join(', ')}; e.g. qa import records exports/records.csv`),
+    });
   }
   const kind: Kind = kindArg;
   if (files.length === 0) throw new UsageError('name at least one file to import, or - for stdin', { hint: `qa import ${kind} exports/${kind}.csv` });

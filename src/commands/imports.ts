@@ -45,6 +45,9 @@ export async function runImports(ctx: Context, opts: { limit?: string }): Promis
         chalk,
         head: [tr(L, '编号', 'id'), tr(L, '时间', 'time'), tr(L, '类型', 'kind'), tr(L, '文件', 'file'), tr(L, '行数', 'rows'), tr(L, '新增', 'inserted'), tr(L, '更新', 'updated'), tr(L, '未变', 'unchanged'), tr(L, '拒绝', 'rejected'), 'sha256'],
         right: [0, 4, 5, 6, 7, 8],
+        // Narrow terminals: the file name is clipped; the hash, then unchanged/updated counts give way.
+        min: [undefined, 16, 8, 12, undefined, undefined, undefined, undefined, undefined, 8],
+        drop: [9, 7, 6],
         // 16 hex characters: a run the output guard knows for a hash, never for a phone number.
         rows: rows.map((r) => [r.id, zone.format(r.started_at), r.kind, r.file, r.rows, r.inserted, r.updated, r.unchanged, r.rejected, r.sha256.slice(0, 16)]),
       })}\n`,

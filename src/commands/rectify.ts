@@ -9,7 +9,7 @@ import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type RectificationView } from '../db/review.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
-import { overdueDays, STATE_LABELS, STATES } from '../core/rectification.js';
+import { overdueDays, parseState, STATE_LABELS, STATES } from '../core/rectification.js';
 import { idArgument } from './options.js';
 
 function today(ctx: Context, zone: Zone): string {
@@ -50,10 +50,14 @@ async function renderers(ctx: Context) {
 }
 
 export async function runRectifyList(ctx: Context, opts: { overdue?: boolean; dept?: string; state?: string }): Promise<number> {
-  const states = opts.state?.split(',').map((s) => s.trim());
+  // Ids or Chinese names (待分析,已分析原因 …), comma-separated (also 、 and ，).
+  const states = opts.state?.split(/[,，、]/).map((s) => parseState(s));
   for (const s of states ?? []) {
-    // withdrawn: a complaint rectification taken back by a re-verification (SPEC §6).
-    if (![...STATES, 'withdrawn'].includes(s)) throw new UsageError(`--state must be one of ${[...STATES, 'withdrawn'].join(', ')}, got "${s}"`);
+    if (!(STATES as readonly string[]).includes(s)) {
+      throw new UsageError(
+        tr(ctx.lang, `--state 必须是 ${STATES.map((x) => `${STATE_LABELS[x].zh}（${x}）`).join('、')} 之一，收到 "${s}"`, `--state must be one of ${STATES.join(', ')}, got "${s}"`),
+      );
+    }
   }
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
@@ -96,7 +100,7 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
   try {
     const store = new ReviewStore(db);
     const r = store.rectification(id);
-    if (!r) throw new UsageError(`there is no rectification ${id}`, { hint: 'qa rectify list shows them' });
+    if (!r) throw new UsageError(tr(ctx.lang, `没有编号为 ${id} 的整改`, `there is no rectification ${id}`), { hint: tr(ctx.lang, 'qa rectify list 列出全部整改', 'qa rectify list shows them') });
     const steps = store.steps(id);
     ctx.privacy.rows([{ r, steps }], () => `rectification:${id}`);
     // A finding's item may have changed since the review; a complaint or survey follow-up, an inspection's or a
@@ -131,7 +135,11 @@ export async function runRectifyShow(ctx: Context, idArg: string): Promise<numbe
 
 export function runRectifyUpdate(ctx: Context, idArg: string, opts: { to?: string; note?: string; due?: string; by?: string; reason?: string }): number {
   const id = parseId(idArg);
-  if (!opts.to) throw new UsageError('--to <state> is required', { hint: `the states are ${STATES.filter((s) => s !== 'withdrawn').join(' → ')}` });
+  if (!opts.to) {
+    throw new UsageError(tr(ctx.lang, '需要 --to <状态>', '--to <state> is required'), {
+      hint: tr(ctx.lang, `状态依次为 ${STATES.filter((s) => s !== 'withdrawn').map((s) => `${STATE_LABELS[s].zh}（${s}）`).join(' → ')}`, `the states are ${STATES.filter((s) => s !== 'withdrawn').join(' → ')}`),
+    });
+  }
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });

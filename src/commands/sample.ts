@@ -8,7 +8,7 @@ import { maskPhone } from '../core/mask.js';
 import { callWeeksFor, recordMonthFor } from '../core/sampling.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, Zone } from '../core/time.js';
 import { idArgument, parseDateOption, parseMonthOption } from './options.js';
-import { metaGet, openDb, resolveDbPath } from '../db/open.js';
+import { metaGet, openDb, resolveDbPath, type Db } from '../db/open.js';
 import { isPending, pendingCount, SampleStore, worklist, type WorkItem } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
 import { getCampaign } from '../app/campaign.js';
@@ -103,12 +103,14 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`);
   const { config } = ctx.config();
   const zone = new Zone(config.timezone);
-  // Without --month: the day's worklist, as qa sample counts it (the month of
-  // yesterday and the call weeks of the last 35 days).
-  const d = today(ctx, zone);
-  const m = month ?? recordMonthFor(d);
-  const weeks = month ? weeksOfMonth(month) : callWeeksFor(d);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  // Without --month: what the latest run drew (SPEC §3), so the hint a run
+  // prints leads to its items: the month it topped up and the call weeks of
+  // its date (as qa sample counts them). Before any run: today's.
+  const latest = month ? undefined : latestRun(db);
+  const d = latest?.date ?? today(ctx, zone);
+  const m = month ?? latest?.month ?? recordMonthFor(d);
+  const weeks = month ? weeksOfMonth(month) : callWeeksFor(d);
   try {
     const shown = shownItems(ctx, zone, withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists));
     ctx.privacy.rows(shown, (i) => `${i.kind}:${i.item_id}`);
@@ -121,7 +123,16 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
       stdout.write(toExcelCsv([...head], shown.map((i) => head.map((h) => i[h]))));
     } else {
       const [{ renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
-      stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY), !!opts.pending));
+      const { writePaged } = await import('../render/pager.js');
+      const chalk = makeChalk(ctx.env, stdout.isTTY);
+      const from = latest
+        ? chalk.dim(
+            ctx.lang === 'zh'
+              ? `最近一次抽样（${latest.date}）：${m} 的服务记录，${weeks.length ? `${weeks[0]} – ${weeks.at(-1)} 的热线录音` : '无热线录音周'}\n`
+              : `latest run (${latest.date}): records of ${m}, calls of ${weeks.length ? `${weeks[0]} – ${weeks.at(-1)}` : 'no week'}\n`,
+          )
+        : '';
+      writePaged(ctx, from + renderWorklist(m, shown, ctx.lang, chalk, !!opts.pending));
       // SPEC §7: the campaigns' items are on the worklist too (qa review walks them after these).
       const campaigns = new Map<string, number>();
       for (const c of pendingCampaignItems(db)) campaigns.set(c.campaign, (campaigns.get(c.campaign) ?? 0) + 1);
@@ -133,6 +144,14 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   } finally {
     db.close();
   }
+}
+
+/** The date of the latest sampling run and the records month it topped up (undefined before any run). */
+function latestRun(db: Db): { date: string; month: string | undefined } | undefined {
+  const last = db.prepare('SELECT run_date FROM sample_runs ORDER BY id DESC LIMIT 1').get() as { run_date: string } | undefined;
+  if (!last) return undefined;
+  const rec = db.prepare(`SELECT period FROM sample_runs WHERE kind = 'records' AND run_date = ? ORDER BY id DESC LIMIT 1`).pluck().get(last.run_date) as string | undefined;
+  return { date: last.run_date, month: rec };
 }
 
 export async function runSampleVerify(ctx: Context, runArg: string): Promise<number> {

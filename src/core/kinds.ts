@@ -222,3 +222,34 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
 export function isKind(s: string): s is Kind {
   return (KINDS as readonly string[]).includes(s);
 }
+
+/** Chinese names of the import kinds (SPEC §1: accepted wherever the ids are). */
+export const KIND_NAMES_ZH: Readonly<Record<string, string[]>> = {
+  records: ['服务记录', '记录'],
+  calls: ['热线录音', '录音', '通话'],
+  complaints: ['投诉'],
+  surveys: ['回访', '满意度调查', '调查'],
+};
+
+/** Chinese names of the checklist kinds (record types and 热线录音 for calls). */
+export const CHECKLIST_NAMES_ZH: Readonly<Record<string, string[]>> = {
+  consult: ['咨询'],
+  contract: ['合同'],
+  delivery: ['交付'],
+  repair: ['维修'],
+  return: ['退租'],
+  call: ['热线录音', '录音', '通话'],
+  inspection: ['现场检查', '检查'],
+};
+
+/**
+ * An id from what a user typed: the id itself (any case) or one of its
+ * Chinese names in `names`; the input unchanged when it names none (the
+ * caller reports it).
+ */
+export function idFromName(input: string, names: Readonly<Record<string, string[]>>): string {
+  const s = input.trim();
+  if (Object.hasOwn(names, s.toLowerCase())) return s.toLowerCase();
+  for (const [id, zh] of Object.entries(names)) if (zh.includes(s)) return id;
+  return s;
+}

@@ -534,3 +534,101 @@ export function evaluate(def: KpiDef, figures: MonthFigures, ctx: KpiContext, ov
     ...(def.stretch !== undefined ? { stretch: def.stretch } : {}),
   };
 }
+
+/**
+ * The service-time rules behind the KPIs (SPEC §5; seeds 002, 004), in
+ * milliseconds: the report's SQL (db/report.ts recordScan) and the review's
+ * per-record verdict (recordVerdict) both read them, so the two never differ.
+ */
+export const SLA = {
+  /** consult_response_on_time: received on a working day 09:00–18:00. */
+  consultWorkingMs: 15 * 60_000,
+  /** … received at any other time (evening, weekend, holiday). */
+  consultOtherMs: 30 * 60_000,
+  /** repair_response_on_time: first response within 1 h … */
+  repairMs: HOUR,
+  /** … or 4 h for a remote area. */
+  repairRemoteMs: 4 * HOUR,
+} as const;
+
+/** The day rule a record's local day brings (app/report.ts dayRules builds them from the calendar). */
+export interface DaySla {
+  workday: boolean;
+  /** 09:00 and 18:00 local of that day (epoch ms). */
+  workStart: number;
+  workEnd: number;
+  /** End of the 3rd working day after that day (contract_within_3wd). */
+  deadline3wd: number;
+}
+
+/** A record's fields the verdicts read (epoch ms; bools as 0/1 as stored). */
+export interface VerdictRecord {
+  record_type: string;
+  occurred_at: number;
+  first_response_at?: number | null;
+  promised_at?: number | null;
+  completed_at?: number | null;
+  remote?: number | null;
+  first_time_fix?: number | null;
+  recommendation_fit?: number | null;
+}
+
+export interface Verdict {
+  /** What the data says the check's answer is. */
+  result: 'pass' | 'fail';
+  /** Which KPI rule decided, and the figures, for the auditor (zh/en). */
+  zh: string;
+  en: string;
+}
+
+const minutes = (ms: number): string => `${Math.round(ms / 60_000)}`;
+
+/**
+ * The verdict the data gives for a check the KPIs decide (SPEC §4 "Review at
+ * speed": shown beside the question, the auditor still answers), or null
+ * when the check is not data-decided or a value is missing. Checks: consult
+ * `response_time` (15 min on a working day 09:00–18:00, else 30 min),
+ * repair `response_time` (1 h, 4 h remote), delivery `on_time`
+ * (completed <= promised), contract `on_time` (<= 3 working days), repair
+ * `first_time_fix`, consult `fit_recommendation` (the record's flags).
+ * `day` is the DaySla of the record's local day (needed for consult and contract).
+ */
+export function recordVerdict(check: string, r: VerdictRecord, day: DaySla | null): Verdict | null {
+  const t = r.record_type;
+  const v = (ok: boolean, zh: string, en: string): Verdict => ({ result: ok ? 'pass' : 'fail', zh, en });
+  if (check === 'response_time' && t === 'consult') {
+    if (r.first_response_at == null || !day) return null;
+    const working = day.workday && r.occurred_at >= day.workStart && r.occurred_at < day.workEnd;
+    const limit = working ? SLA.consultWorkingMs : SLA.consultOtherMs;
+    const took = r.first_response_at - r.occurred_at;
+    return v(
+      took <= limit,
+      `${minutes(took)} 分钟响应，时限 ${minutes(limit)} 分钟（${working ? '工作时间' : day.workday ? '非工作时间' : '非工作日'}）`,
+      `answered in ${minutes(took)} min, limit ${minutes(limit)} min (${working ? 'working hours' : day.workday ? 'outside working hours' : 'not a working day'})`,
+    );
+  }
+  if (check === 'response_time' && t === 'repair') {
+    if (r.first_response_at == null) return null;
+    const limit = r.remote === 1 ? SLA.repairRemoteMs : SLA.repairMs;
+    const took = r.first_response_at - r.occurred_at;
+    return v(took <= limit, `${minutes(took)} 分钟响应，时限 ${limit / HOUR} 小时${r.remote === 1 ? '（偏远地区）' : ''}`, `responded in ${minutes(took)} min, limit ${limit / HOUR} h${r.remote === 1 ? ' (remote area)' : ''}`);
+  }
+  if (check === 'on_time' && t === 'delivery') {
+    if (r.completed_at == null || r.promised_at == null) return null;
+    const late = r.completed_at - r.promised_at;
+    return v(late <= 0, late <= 0 ? '按约定时间或提前交付' : `比约定晚 ${minutes(late)} 分钟`, late <= 0 ? 'delivered by the promised time' : `${minutes(late)} min after the promised time`);
+  }
+  if (check === 'on_time' && t === 'contract') {
+    if (r.completed_at == null || !day) return null;
+    return v(r.completed_at < day.deadline3wd, r.completed_at < day.deadline3wd ? '3 个工作日内完成' : '超过 3 个工作日', r.completed_at < day.deadline3wd ? 'completed within 3 working days' : 'took more than 3 working days');
+  }
+  if (check === 'first_time_fix' && t === 'repair') {
+    if (r.first_time_fix == null) return null;
+    return v(r.first_time_fix === 1, r.first_time_fix === 1 ? '记录：一次解决' : '记录：未一次解决', r.first_time_fix === 1 ? 'record: fixed on the first visit' : 'record: not fixed on the first visit');
+  }
+  if (check === 'fit_recommendation' && t === 'consult') {
+    if (r.recommendation_fit == null) return null;
+    return v(r.recommendation_fit === 1, r.recommendation_fit === 1 ? '记录：推荐适配' : '记录：推荐不适配', r.recommendation_fit === 1 ? 'record: recommendation fits' : 'record: recommendation does not fit');
+  }
+  return null;
+}

@@ -6,6 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { RECORD_TYPES } from '../core/kinds.js';
+import { SLA } from '../core/kpis.js';
 import type { Db } from './open.js';
 import { VIEW_SQL } from './review.js';
 
@@ -104,7 +105,7 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
   const consult = row(
     `SELECT count(*) AS n, sum(r.first_response_at IS NOT NULL) AS answered,
             sum(r.first_response_at - r.occurred_at <=
-                CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN 900000 ELSE 1800000 END) AS ok,
+                CASE WHEN d.workday AND r.occurred_at >= d.work_start AND r.occurred_at < d.work_end THEN ${SLA.consultWorkingMs} ELSE ${SLA.consultOtherMs} END) AS ok,
             sum(r.recommendation_fit IS NOT NULL) AS fit_known, sum(r.recommendation_fit = 1) AS fit
      ${byDay('consult')}`,
   );
@@ -116,7 +117,7 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
   );
   const repair = row(
     `SELECT count(*) AS n, sum(r.first_response_at IS NOT NULL) AS answered,
-            sum(r.first_response_at - r.occurred_at <= CASE WHEN r.remote = 1 THEN 14400000 ELSE 3600000 END) AS ok,
+            sum(r.first_response_at - r.occurred_at <= CASE WHEN r.remote = 1 THEN ${SLA.repairRemoteMs} ELSE ${SLA.repairMs} END) AS ok,
             sum(r.first_time_fix IS NOT NULL) AS ftf_known, sum(r.first_time_fix = 1) AS ftf
      ${plain('repair')}`,
   );
@@ -359,7 +360,7 @@ export function exportFindings(db: Db, start: number, end: number, callDepartmen
               CASE WHEN v.kind = 'calls' THEN ${seen('agent_id', 'c.agent_id')} ELSE ${seen('staff_id', 'r.staff_id')} END AS staff_or_agent,
               v.sampled, v.unsampled_reason,
               (v.snapshot_import_id IS NOT NULL AND coalesce(r.import_id, c.import_id) <> v.snapshot_import_id) AS changed_after_review,
-              f.check_code, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
+              f.check_code, f.check_text, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
        FROM reviews v
        LEFT JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
        LEFT JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id

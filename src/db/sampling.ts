@@ -442,6 +442,15 @@ export function pendingItems(db: Db, limit = 100_000): WorkItem[] {
     .all(limit) as WorkItem[];
 }
 
+/** How many items were drawn for a records month and for call weeks (the report's review progress). */
+export function sampledCount(db: Db, month: string, weeks: readonly string[]): number {
+  const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";
+  return db
+    .prepare(`SELECT count(*) FROM sample_items s WHERE (s.kind = 'records' AND s.period = ?) OR (s.kind = 'calls' AND s.period IN (${weekList}))`)
+    .pluck()
+    .get(month, ...weeks) as number;
+}
+
 /** How many drawn items of a records month and of call weeks are still pending. */
 export function pendingCount(db: Db, month: string, weeks: readonly string[]): number {
   const weekList = weeks.length ? weeks.map(() => '?').join(', ') : "''";

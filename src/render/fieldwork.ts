@@ -27,7 +27,8 @@ export interface Section {
   title: string;
   /** Sentences before the tables. */
   lines: string[];
-  tables: { head: string[]; rows: (string | number)[][]; right?: number[] }[];
+  /** `min`/`drop`: how the terminal table narrows (render/term.ts renderTable). */
+  tables: { head: string[]; rows: (string | number)[][]; right?: number[]; min?: (number | undefined)[]; drop?: number[] }[];
 }
 
 /** The three sections as plain data, rendered by each format the same way. */
@@ -109,6 +110,9 @@ export function fieldworkSections(r: Report, L: Lang): Section[] {
               f.evaluation ? `${f.evaluation.rating ?? '—'} ${recLabel(f.evaluation.recommendation, L)}${f.evaluation.rectification ? ` #${f.evaluation.rectification}` : ''}` : '—',
             ]),
             right: [2, 3, 4, 5, 6, 7, 8],
+            // Narrow terminals: the quarter evaluation, then the repair columns give way.
+            min: [8, 6],
+            drop: [10, 5, 4],
           },
         ]
       : [],
@@ -120,7 +124,7 @@ export function fieldworkTable(r: Report, L: Lang, chalk: ChalkInstance): string
   const out: string[] = [];
   for (const s of fieldworkSections(r, L)) {
     out.push('', chalk.bold(s.title), ...s.lines);
-    for (const t of s.tables) out.push(renderTable({ chalk, head: t.head, rows: t.rows.map((row) => row.map((c) => (typeof c === 'string' ? clip(c, 64) : c))), ...(t.right ? { right: t.right } : {}) }));
+    for (const t of s.tables) out.push(renderTable({ chalk, head: t.head, rows: t.rows.map((row) => row.map((c) => (typeof c === 'string' ? clip(c, 64) : c))), ...(t.right ? { right: t.right } : {}), ...(t.min ? { min: t.min } : {}), ...(t.drop ? { drop: t.drop } : {}) }));
   }
   return out;
 }

@@ -55,18 +55,52 @@ export function formatTarget(k: K, L: Lang): string {
   return `${OPS[k.op]} ${t}${extra}`;
 }
 
-export function formatChange(k: K): string {
+/** The change against the previous month in plain words: "+1.2 points" / "+1.2 个百分点" for a rate (not "pp"). */
+export function formatChange(k: K, L: Lang = 'en'): string {
   if (k.value === null || k.previous === null) return '—';
   const d = k.value - k.previous;
   if (k.kind === 'rate') {
     const pp = d * 100;
-    return Math.abs(pp) < 0.05 ? '±0.0 pp' : `${pp > 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)} pp`;
+    const unit = tr(L, ' 个百分点', ' points');
+    return Math.abs(pp) < 0.05 ? tr(L, '持平', 'no change') : `${pp > 0 ? '+' : '−'}${Math.abs(pp).toFixed(1)}${unit}`;
   }
-  return d === 0 ? '±0' : `${d > 0 ? '+' : '−'}${Math.abs(d)}`;
+  return d === 0 ? tr(L, '持平', 'no change') : `${d > 0 ? '+' : '−'}${Math.abs(d)}`;
+}
+
+/** "2026-11-30 10:49" from the report's ISO generated_at (local time, as people read it). */
+export function humanTime(iso: string): string {
+  return iso.replace('T', ' ').slice(0, 16);
+}
+
+/** SPEC §5: while sampled items are unreviewed, every format says so at the top. Null once review is complete. */
+export function reviewBanner(r: Report, L: Lang): string | null {
+  if (r.review.complete) return null;
+  const { not_reviewed: n, sampled } = r.review;
+  return tr(
+    L,
+    `审核未完成：${sampled} 个抽样项目中还有 ${n} 个未审核，依据审核的数字（标 * 者、审核发现和不合格率推断）为暂定。`,
+    `Review incomplete: ${n} of ${sampled} sampled items not reviewed yet; review-based figures (marked *, the findings and the failure-rate bounds) are provisional.`,
+  );
+}
+
+/** The value with its provisional mark. */
+function valueText(k: K): string {
+  return `${formatValue(k)}${k.provisional ? ' *' : ''}`;
+}
+
+/** n/N with the rows left out for a missing value: "1/2 (+14 missing)" (every format, SPEC §5). */
+function ratioWithMissing(k: K, L: Lang): string {
+  return ratioText(k) + (k.missing ? tr(L, `（另有 ${k.missing} 条缺数据）`, ` (+${k.missing} missing)`) : '');
+}
+
+/** The upper bound in plain words: "13.3 % (about 78 records)". */
+function boundText(b: Report['bounds'][number], L: Lang): string {
+  return tr(L, `${pct(b.rate)}（约 ${b.upper} 条）`, `${pct(b.rate)} (about ${b.upper} records)`);
 }
 
 function metText(k: K, L: Lang): string {
-  return k.met === null ? '—' : k.met ? tr(L, '达标', 'met') : tr(L, '未达标', 'missed');
+  const p = k.provisional ? tr(L, '（暂定）', ' (provisional)') : '';
+  return k.met === null ? '—' : k.met ? tr(L, `达标${p}`, `met${p}`) : tr(L, `未达标${p}`, `missed${p}`);
 }
 
 function ratioText(k: K): string {
@@ -106,8 +140,10 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
   const missed = r.kpis.filter((k) => k.met === false).length;
   const met = r.kpis.filter((k) => k.met === true).length;
   out.push(chalk.bold(title(r, L)));
+  const banner = reviewBanner(r, L);
+  if (banner) out.push(chalk.yellow.bold(banner));
   out.push(
-    tr(L, `生成于 ${r.generated_at.replace('T', ' ').slice(0, 16)} · ${met} 项达标，${missed} 项未达标`, `generated ${r.generated_at.replace('T', ' ').slice(0, 16)} · ${met} KPIs met, ${missed} missed`),
+    tr(L, `生成于 ${humanTime(r.generated_at)} · ${met} 项达标，${missed} 项未达标`, `generated ${humanTime(r.generated_at)} · ${met} KPIs met, ${missed} missed`),
   );
   for (const w of r.warnings) out.push(chalk.yellow(`${tr(L, '注意', 'warning')}: ${w}`));
   out.push('');
@@ -115,14 +151,17 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
     renderTable({
       chalk,
       head: ['KPI', tr(L, '数值', 'value'), tr(L, '目标', 'target'), tr(L, '结果', 'result'), tr(L, '分子/分母', 'n/N'), tr(L, '环比', 'vs prev'), tr(L, '近6月', '6 months')],
-      right: [1, 4, 5],
+      right: [1, 4],
+      // Narrow terminals: the KPI name keeps 16 columns; the trend, then the change, give way first.
+      min: [16, undefined, 8, 7, undefined, 9, 6],
+      drop: [6, 5],
       rows: r.kpis.map((k) => [
         kpiName(k.id, L),
-        formatValue(k),
+        valueText(k),
         formatTarget(k, L),
-        k.met === null ? chalk.dim('—') : k.met ? chalk.green(`✓ ${metText(k, L)}`) : chalk.red(`✗ ${metText(k, L)}`),
+        k.met === null ? chalk.dim('—') : k.provisional ? chalk.yellow(`${k.met ? '✓' : '✗'} ${metText(k, L)}`) : k.met ? chalk.green(`✓ ${metText(k, L)}`) : chalk.red(`✗ ${metText(k, L)}`),
         ratioText(k) + (k.missing ? chalk.dim(tr(L, ` (缺${k.missing})`, ` (+${k.missing} missing)`)) : ''),
-        formatChange(k),
+        formatChange(k, L),
         sparkline(k.trend),
       ]),
     }),
@@ -216,9 +255,9 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
     out.push(
       renderTable({
         chalk,
-        head: [tr(L, '类型', 'record type'), tr(L, '记录数 N', 'records N'), tr(L, '已审 n', 'reviewed n'), tr(L, '不通过 k', 'failed k'), tr(L, '样本不合格率', 'observed'), tr(L, '总体上限', 'upper bound')],
+        head: [tr(L, '类型', 'record type'), tr(L, '记录数', 'records'), tr(L, '已审', 'reviewed'), tr(L, '不通过', 'failed'), tr(L, '样本不合格率', 'observed'), tr(L, '全部记录最多不合格', 'at most, all records')],
         right: [1, 2, 3, 4, 5],
-        rows: r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`]),
+        rows: r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), boundText(b, L)]),
       }),
     );
   }
@@ -234,22 +273,41 @@ function checkPart(text: string, L: Lang): string {
 
 // ----------------------------------------------------------------------- csv
 
+/**
+ * A rate for Excel (SPEC §5): "20.15%" is read as the number 0.2015 with a
+ * percent format; a count stays a plain number; no data is an empty cell.
+ */
+export function excelRate(v: number | null | undefined, kind: 'rate' | 'count' = 'rate'): string {
+  if (v === null || v === undefined) return '';
+  if (kind === 'count') return String(v);
+  return `${Number((v * 100).toFixed(2))}%`;
+}
+
+/** The KPI table for Excel: headers in the --lang, rates as percentages, yes/no in the --lang, the provisional flag. */
 export function renderKpiCsv(r: Report, L: Lang): string {
+  const yes = tr(L, '是', 'yes');
+  const no = tr(L, '否', 'no');
   return toExcelCsv(
-    ['id', 'name', 'value', 'target', 'op', 'met', 'numerator', 'denominator', 'missing', 'previous', 'change', ...r.trend.months],
+    [
+      ...(L === 'zh'
+        ? ['指标代码', '指标', '数值', '目标', '比较', '达标', '分子', '分母', '缺数据', '上月', '环比', '暂定']
+        : ['id', 'name', 'value', 'target', 'op', 'met', 'numerator', 'denominator', 'missing', 'previous', 'change', 'provisional']),
+      ...r.trend.months,
+    ],
     r.kpis.map((k) => [
       k.id,
       kpiName(k.id, L),
-      k.value,
-      k.target,
+      excelRate(k.value, k.kind),
+      excelRate(k.target, k.kind),
       k.op,
-      k.met === null ? '' : k.met ? 'yes' : 'no',
+      k.met === null ? '' : k.met ? yes : no,
       k.numerator,
       k.denominator,
       k.missing,
-      k.previous,
-      k.value === null || k.previous === null ? '' : Math.round((k.value - k.previous) * 1e6) / 1e6,
-      ...k.trend,
+      excelRate(k.previous, k.kind),
+      k.value === null || k.previous === null ? '' : k.kind === 'rate' ? excelRate(k.value - k.previous) : k.value - k.previous,
+      k.provisional ? yes : no,
+      ...k.trend.map((v) => excelRate(v, k.kind)),
     ]),
   );
 }
@@ -263,13 +321,16 @@ function mdTable(head: string[], rows: unknown[][]): string {
 }
 
 export function renderReportMarkdown(r: Report, L: Lang): string {
-  const out: string[] = [`# ${title(r, L)}`, '', tr(L, `生成于 ${r.generated_at}`, `Generated ${r.generated_at}`), ''];
+  const out: string[] = [`# ${title(r, L)}`, ''];
+  const banner = reviewBanner(r, L);
+  if (banner) out.push(`> **${banner}**`, '');
+  out.push(tr(L, `生成于 ${humanTime(r.generated_at)}`, `Generated ${humanTime(r.generated_at)}`), '');
   for (const w of r.warnings) out.push(`> **${tr(L, '注意', 'Warning')}:** ${w}`, '');
   out.push(`## KPI`, '');
   out.push(
     mdTable(
-      ['KPI', tr(L, '数值', 'Value'), tr(L, '目标', 'Target'), tr(L, '结果', 'Result'), tr(L, '分子/分母', 'n/N'), tr(L, '环比', 'vs prev'), tr(L, '近6月', '6 months')],
-      r.kpis.map((k) => [kpiName(k.id, L), formatValue(k), formatTarget(k, L), k.met === null ? '—' : k.met ? `✓ ${metText(k, L)}` : `✗ ${metText(k, L)}`, ratioText(k), formatChange(k), sparkline(k.trend)]),
+      ['KPI', tr(L, '数值', 'Value'), tr(L, '目标', 'Target'), tr(L, '结果', 'Result'), tr(L, '分子/分母', 'n/N'), tr(L, '环比', 'vs prev'), tr(L, `近6月（${r.trend.months[0]} – ${r.month}）`, `6 months (${r.trend.months[0]} – ${r.month})`)],
+      r.kpis.map((k) => [kpiName(k.id, L), valueText(k), formatTarget(k, L), k.met === null ? '—' : k.met ? `✓ ${metText(k, L)}` : `✗ ${metText(k, L)}`, ratioWithMissing(k, L), formatChange(k, L), trendText(k, r, L)]),
     ),
     '',
   );
@@ -296,7 +357,7 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
   out.push(...renderCasesMarkdown(r, L, mdTable));
   if (r.bounds.length) {
     out.push(`## ${tr(L, '不合格率推断（95 % 置信上限）', 'Failure rate per stratum (95 % upper bound)')}`, '');
-    out.push(mdTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])), '');
+    out.push(mdTable([tr(L, '类型', 'Record type'), tr(L, '记录数', 'Records'), tr(L, '已审', 'Reviewed'), tr(L, '不通过', 'Failed'), tr(L, '样本不合格率', 'Observed'), tr(L, '全部记录最多不合格', 'At most, all records')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), boundText(b, L)])), '');
   }
   out.push(renderPeopleMarkdown(r.people, L));
   out.push(...fieldworkMarkdown(r, L, mdTable));
@@ -315,13 +376,29 @@ function htmlTable(head: string[], rows: unknown[][], cls = ''): string {
     .join('')}</tbody></table>`;
 }
 
-/** A small line chart of six months, with the target as a dashed line. */
-export function trendSvg(values: readonly (number | null)[], target: number | null, kind: 'rate' | 'count'): string {
-  const w = 120;
-  const h = 28;
+/** The trend as text, for Markdown: "2026-09 80.0 % · 2026-10 85.0 %" (months without data left out). */
+function trendText(k: K, r: Report, L: Lang): string {
+  const parts = k.trend.map((v, i) => (v === null ? null : `${r.trend.months[i]!.slice(5)}${tr(L, '月', '')} ${formatValue({ kind: k.kind, value: v })}`)).filter((x): x is string => x !== null);
+  return parts.length ? parts.join(' · ') : tr(L, '无数据', 'no data');
+}
+
+/**
+ * A small line chart of the months that have data (a month without data is
+ * left out of the axis, not drawn as an empty slot), each point labelled with
+ * its month and value, the target as a dashed line.
+ */
+export function trendSvg(allValues: readonly (number | null)[], target: number | null, kind: 'rate' | 'count', allMonths: readonly string[] = []): string {
+  const keep = allValues.map((v, i) => i).filter((i) => allValues[i] !== null || allMonths.length === 0);
+  const values = keep.map((i) => allValues[i]!);
+  const months = keep.map((i) => allMonths[i] ?? '');
+  const labelled = allMonths.length > 0;
+  const w = labelled ? Math.max(120, 44 * values.length + 8) : 120;
+  const h = labelled ? 52 : 28;
+  const top = labelled ? 12 : 0;
+  const bottom = labelled ? 12 : 0;
   const xs = values.filter((v): v is number => v !== null);
   const all = target !== null ? [...xs, target] : xs;
-  if (xs.length === 0) return `<svg class="spark" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="no data"><text x="4" y="18" font-size="10" fill="#999">—</text></svg>`;
+  if (xs.length === 0) return `<svg class="spark" width="120" height="28" viewBox="0 0 120 28" role="img" aria-label="no data"><text x="4" y="18" font-size="10" fill="#999">—</text></svg>`;
   let lo = Math.min(...all);
   let hi = Math.max(...all);
   if (kind === 'rate') {
@@ -329,8 +406,8 @@ export function trendSvg(values: readonly (number | null)[], target: number | nu
     hi = Math.min(1, hi + 0.02);
   }
   if (hi === lo) hi = lo + 1;
-  const px = (i: number): number => 4 + (i * (w - 8)) / Math.max(1, values.length - 1);
-  const py = (v: number): number => h - 4 - ((v - lo) / (hi - lo)) * (h - 8);
+  const px = (i: number): number => (labelled ? 26 + i * 44 : 4 + (i * (w - 8)) / Math.max(1, values.length - 1));
+  const py = (v: number): number => h - bottom - 4 - ((v - lo) / (hi - lo)) * (h - top - bottom - 8);
   const pts = values.map((v, i) => (v === null ? null : `${px(i).toFixed(1)},${py(v).toFixed(1)}`));
   const segs: string[] = [];
   let cur: string[] = [];
@@ -344,7 +421,12 @@ export function trendSvg(values: readonly (number | null)[], target: number | nu
   const line = segs.map((s) => `<polyline points="${s}" fill="none" stroke="#1f6feb" stroke-width="1.5"/>`).join('');
   const dots = pts.map((p) => (p ? `<circle cx="${p.split(',')[0]}" cy="${p.split(',')[1]}" r="1.8" fill="#1f6feb"/>` : '')).join('');
   const tl = target !== null ? `<line x1="2" x2="${w - 2}" y1="${py(target).toFixed(1)}" y2="${py(target).toFixed(1)}" stroke="#d29922" stroke-dasharray="3,2" stroke-width="1"/>` : '';
-  return `<svg class="spark" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="trend">${tl}${line}${dots}</svg>`;
+  const fmt = (v: number): string => (kind === 'rate' ? `${(v * 100).toFixed(1)}%` : String(v));
+  const labels = labelled
+    ? values.map((v, i) => `<text x="${px(i).toFixed(1)}" y="${(py(v) - 4).toFixed(1)}" text-anchor="middle" class="v">${fmt(v)}</text><text x="${px(i).toFixed(1)}" y="${h - 2}" text-anchor="middle" class="m">${months[i]!.slice(2)}</text>`).join('')
+    : '';
+  const aria = labelled ? values.map((v, i) => `${months[i]} ${fmt(v)}`).join(', ') : 'trend';
+  return `<svg class="spark" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${aria}">${tl}${line}${dots}${labels}</svg>`;
 }
 
 const CSS = `
@@ -354,6 +436,9 @@ const CSS = `
   h1 { font-size: 20px; margin: 0 0 4px; } h2 { font-size: 15px; margin: 22px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
   .meta { color: var(--muted); margin-bottom: 12px; }
   .warning { border: 1px solid #d4a72c; background: #fff8c5; padding: 8px 10px; margin: 8px 0; border-radius: 4px; }
+  .banner { border: 2px solid var(--warn); background: #fff8c5; padding: 10px 12px; margin: 10px 0; border-radius: 4px; font-weight: 600; font-size: 14px; }
+  .provisional { color: var(--warn); font-weight: 600; }
+  .spark text { font-size: 8px; fill: var(--muted); }
   table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
   th, td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: middle; }
   th { background: #f6f8fa; font-weight: 600; }
@@ -371,19 +456,20 @@ export function renderReportHtml(r: Report, L: Lang): string {
   const missed = r.kpis.filter((k) => k.met === false).length;
   const kpiRows = r.kpis.map((k) => [
     kpiName(k.id, L),
-    { html: `<span class="num">${esc(formatValue(k))}</span>` },
+    { html: `<span class="num">${esc(valueText(k))}</span>` },
     formatTarget(k, L),
-    { html: k.met === null ? '<span class="na">—</span>' : k.met ? `<span class="met">✓ ${esc(metText(k, L))}</span>` : `<span class="missed">✗ ${esc(metText(k, L))}</span>` },
-    ratioText(k),
-    formatChange(k),
-    { html: trendSvg(k.trend, k.target, k.kind) },
+    { html: k.met === null ? '<span class="na">—</span>' : `<span class="${k.provisional ? 'provisional' : k.met ? 'met' : 'missed'}">${k.met ? '✓' : '✗'} ${esc(metText(k, L))}</span>` },
+    ratioWithMissing(k, L),
+    formatChange(k, L),
+    { html: trendSvg(k.trend, k.target, k.kind, r.trend.months) },
   ]);
   const c = r.coverage.records;
   const f = r.findings;
   const x = r.rectifications;
   const parts: string[] = [
     `<h1>${esc(title(r, L))}</h1>`,
-    `<div class="meta">${esc(tr(L, `生成于 ${r.generated_at}`, `Generated ${r.generated_at}`))}</div>`,
+    `<div class="meta">${esc(tr(L, `生成于 ${humanTime(r.generated_at)}`, `Generated ${humanTime(r.generated_at)}`))}</div>`,
+    ...(reviewBanner(r, L) ? [`<div class="banner" role="alert">${esc(reviewBanner(r, L))}</div>`] : []),
     ...r.warnings.map((w) => `<div class="warning"><b>${esc(tr(L, '注意', 'Warning'))}:</b> ${esc(w)}</div>`),
     `<div class="summary"><div><b class="met">${met}</b>${esc(tr(L, '项达标', 'KPIs met'))}</div><div><b class="missed">${missed}</b>${esc(tr(L, '项未达标', 'KPIs missed'))}</div><div><b>${f.reviewed}</b>${esc(tr(L, '项已审核', 'items reviewed'))}</div><div><b>${x.overdue.length}</b>${esc(tr(L, '项逾期整改', 'rectifications overdue'))}</div></div>`,
     `<h2>KPI</h2>`,
@@ -414,7 +500,7 @@ export function renderReportHtml(r: Report, L: Lang): string {
   if (r.bounds.length) {
     parts.push(
       `<h2>${esc(tr(L, '不合格率推断（95 % 置信上限，超几何分布）', 'Failure rate per stratum (95 % upper bound, hypergeometric)'))}</h2>`,
-      htmlTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])),
+      htmlTable([tr(L, '类型', 'Record type'), tr(L, '记录数', 'Records'), tr(L, '已审', 'Reviewed'), tr(L, '不通过', 'Failed'), tr(L, '样本不合格率', 'Observed'), tr(L, '全部记录最多不合格', 'At most, all records')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), boundText(b, L)])),
     );
   }
   parts.push(renderPeopleHtml(r.people, L));

@@ -65,6 +65,13 @@ export function checkText(c: Pick<Check, 'zh' | 'en'>, L: Lang): string {
   return L === 'zh' ? c.zh : c.en;
 }
 
+/** A finding's stored check text ("zh / en", as the auditor saw it) in the --lang. */
+export function storedCheckText(stored: string, L: Lang): string {
+  const i = stored.indexOf(' / ');
+  if (i < 0) return stored;
+  return L === 'zh' ? stored.slice(0, i) : stored.slice(i + 3);
+}
+
 const SEV: Record<string, { zh: string; en: string }> = {
   critical: { zh: '严重', en: 'critical' },
   major: { zh: '重要', en: 'major' },
@@ -77,6 +84,13 @@ const CAT: Record<string, { zh: string; en: string }> = {
   privacy: { zh: '信息保护', en: 'privacy' },
 };
 export const label = (map: Record<string, { zh: string; en: string }>, key: string, L: Lang): string => (map[key] ? tr(L, map[key]!.zh, map[key]!.en) : key);
+const RESULT: Record<string, { zh: string; en: string }> = {
+  pass: { zh: '通过', en: 'pass' },
+  fail: { zh: '不通过', en: 'fail' },
+  na: { zh: '不适用', en: 'n.a.' },
+};
+/** pass / fail / na in the --lang (通过 / 不通过 / 不适用). */
+export const resultLabel = (s: string, L: Lang): string => label(RESULT, s, L);
 export const severityLabel = (s: string, L: Lang): string => label(SEV, s, L);
 export const categoryLabel = (s: string, L: Lang): string => label(CAT, s, L);
 export const stateLabel = (s: string, L: Lang): string => label(STATE_LABELS as Record<string, { zh: string; en: string }>, s, L);
@@ -106,9 +120,12 @@ export function renderRectificationList(rows: RectificationView[], today: string
     chalk,
     head: [tr(L, '编号', 'id'), tr(L, '状态', 'state'), tr(L, '期限', 'due'), tr(L, '逾期天数', 'overdue'), tr(L, '责任部门', 'department'), tr(L, '责任人', 'owner'), tr(L, '项目', 'item'), tr(L, '检查项', 'check'), tr(L, '严重度', 'severity')],
     right: [0, 3],
+    // Narrow terminals: the check text is clipped; severity, then department give way.
+    min: [undefined, 6, 10, undefined, 6, 6, Number.POSITIVE_INFINITY, 10, 4],
+    drop: [8, 4],
     rows: rows.map((r) => {
       const od = overdueDays(r, today);
-      return [r.id, stateLabel(r.state, L), r.due_date, od ? chalk.red(String(od)) : '', r.owner_department ?? '', r.owner_person ?? '', r.item_id, r.check_code, severityLabel(r.severity, L)];
+      return [r.id, stateLabel(r.state, L), r.due_date, od ? chalk.red(String(od)) : '', r.owner_department ?? '', r.owner_person ?? '', r.item_id, storedCheckText(r.check_text, L), severityLabel(r.severity, L)];
     }),
   });
   const overdue = rows.filter((r) => overdueDays(r, today) > 0).length;
@@ -121,7 +138,7 @@ export function renderRectification(r: RectificationView, steps: StepRow[], chan
   const m = (v: string | null): string => v ?? '';
   const pairs: [string, string | number][] = [
     [tr(L, '整改', 'rectification'), `#${r.id}  ${stateLabel(r.state, L)}${od ? chalk.red(tr(L, `（逾期 ${od} 天）`, ` (${od} days overdue)`)) : ''}`],
-    [tr(L, '问题', 'finding'), `${r.item_id} · ${r.check_code} · ${severityLabel(r.severity, L)} · ${r.check_text}`],
+    [tr(L, "问题", "finding"), `${r.item_id} · ${r.check_code} · ${severityLabel(r.severity, L)} · ${storedCheckText(r.check_text, L)}`],
     [tr(L, '审核人 / 时间', 'found by / at'), `${r.auditor} · ${zone.format(r.found_at)}`],
     [tr(L, '问题说明', 'note'), m(r.finding_note)],
     [tr(L, '责任部门 / 责任人', 'owner'), `${r.owner_department ?? '—'} / ${r.owner_person ?? '—'}`],
@@ -148,6 +165,10 @@ export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: Chal
     chalk,
     head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail'), tr(L, '系统用户', 'os user')],
     right: [0],
+    // The detail (JSON) is what gets clipped; qa log --json has it whole.
+    min: [undefined, 16, 6, 12, 9, 10, 6],
+    // The os user gives way first on a narrow terminal (qa log --json has it).
+    drop: [6],
     rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', a.detail ?? '', a.os_user ?? '']),
   })}\n`;
 }

@@ -103,6 +103,9 @@ export function renderWorklist(month: string, items: ShownItem[], lang: Lang, ch
     chalk,
     head: [tr(L, '编号', 'item'), tr(L, '类别', 'kind'), tr(L, '期间', 'period'), tr(L, '时间', 'when'), tr(L, '部门', 'department'), tr(L, '人员', 'staff/agent'), tr(L, '客户电话', 'phone'), tr(L, '批次', 'run'), tr(L, '状态', 'status')],
     right: [7],
+    // Narrow terminals: ids, times and status stay whole; the run, the period and the phone give way.
+    min: [Number.POSITIVE_INFINITY, 6, 8, 16, 6, 6, 11, undefined, 8],
+    drop: [7, 2, 6],
     rows: items.map((i) => [
       i.item_id,
       i.kind === 'records' ? typeLabel(i.stratum, L) : tr(L, '录音', 'call'),

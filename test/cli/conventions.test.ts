@@ -81,7 +81,7 @@ describe('config', () => {
     const human = runQa(['config', 'show'], { cwd: dir });
     expect(human.stdout.split('\n')[0]).toBe(`# effective config from ${path.join(dir, 'qa.config.json')}`);
     const all = json<Record<string, unknown>>(runQa(['--json', 'config', 'show']));
-    expect(Object.keys(all)).toEqual(['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'disputes', 'callback', 'partners']);
+    expect(Object.keys(all)).toEqual(['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'disputes', 'callback', 'partners', 'review']);
   });
 
   it('an invalid config is a usage error naming the bad key and the file', () => {

@@ -46,8 +46,17 @@ describe('the HTML report in headless Chromium', () => {
     expect(dom.code, dom.stderr).toBe(0);
     expect(dom.stdout).toContain('<table class="kpis">');
     const rows = dom.stdout.split('<table class="kpis">')[1]!.split('</table>')[0]!.match(/<tr>/g) ?? [];
-    expect(rows.length).toBe(21); // header + 20 KPIs (onsite_inspections is SPEC §7)
+    expect(rows.length).toBe(26); // header + 25 KPIs (19 of SPEC §5, 5 of §6, onsite_inspections is SPEC §7)
     expect(dom.stdout).toContain('服务记录抽查覆盖率');
+    // Issue 13: the incomplete-review banner at the top, provisional marks, labelled trend charts.
+    expect(dom.stdout).toMatch(/<div class="banner" role="alert">审核未完成：\d+ 个抽样项目中还有 \d+ 个未审核/);
+    expect(dom.stdout.indexOf('class="banner"')).toBeLessThan(dom.stdout.indexOf('<table class="kpis">'));
+    expect(dom.stdout).toMatch(/<text [^>]*class="m">26-10<\/text>/);
+    expect(dom.stdout).toMatch(/<text [^>]*class="v">20\.\d%<\/text>/);
+    const shot = path.join(dir, 'report.png');
+    const s = browser([`--screenshot=${shot}`, '--window-size=1280,1800', `file://${html}`], path.join(dir, 'profile3'));
+    expect(s.code, s.stderr).toBe(0);
+    expect(fs.readFileSync(shot).subarray(1, 4).toString()).toBe('PNG');
 
     const pdf = path.join(dir, 'report.pdf');
     const print = browser([`--print-to-pdf=${pdf}`, '--no-pdf-header-footer', `file://${html}`], path.join(dir, 'profile2'));

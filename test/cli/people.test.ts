@@ -70,7 +70,7 @@ describe('qa finding amend', () => {
     // A second answer through finding add is still refused, now pointing at amend.
     const add = qa(db, ['finding', 'add', '--item', callId, '--check', 'greeting', '--result', 'fail', '--note', 'x']);
     expect(add.code).toBe(1);
-    expect(add.stderr).toContain('hint: answers are final; correct a wrong one with qa finding amend');
+    expect(add.stderr).toContain('hint: to correct it: qa finding amend');
   });
 });
 
@@ -171,7 +171,7 @@ describe('qa calibrate', () => {
     await p.expect('blind');
     for (const c of CALL_CHECKS) {
       await p.expect(`[${c}`);
-      p.send(c === 'polite' ? 'f\r' : 'p\r');
+      p.send(c === 'polite' ? 'f' : 'p');
       if (c === 'polite') {
         await p.expect('What was wrong:');
         p.send('curt\r');

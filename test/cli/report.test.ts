@@ -62,11 +62,14 @@ describe('qa report on the fixture month', () => {
     expect(table).toMatch(/│ Service records sampled\s+│\s+20\.1 % │ ≥ 20 %/);
     const md = out('md');
     expect(md).toContain('# Service quality supervision report 2026-10');
-    expect(md).toContain('| KPI | Value | Target | Result | n/N | vs prev | 6 months |');
+    expect(md).toContain('| KPI | Value | Target | Result | n/N | vs prev | 6 months (2026-05 – 2026-10) |');
     const csv = out('csv');
-    expect(csv.startsWith('\uFEFFid,name,value,target,op,met,numerator,denominator,missing,previous,change,2026-05,')).toBe(true);
+    expect(csv.startsWith('\uFEFFid,name,value,target,op,met,numerator,denominator,missing,previous,change,provisional,2026-05,')).toBe(true);
+    // Rates as percentages Excel reads as numbers, never raw floats.
+    expect(csv).toMatch(/\r\nrecord_sample_coverage,Service records sampled,20\.\d+%,20%,>=,yes,/);
+    expect(csv).not.toMatch(/0\.\d{6,}/);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(26);
-    expect(csv).toMatch(/\r\ncomplaint_verified,Complaints with a verification report,0\.8888\d*,1,>=,no,16,18,0,0,/);
+    expect(csv).toMatch(/\r\ncomplaint_verified,Complaints with a verification report,88\.89%,100%,>=,no,16,18,0,0%,/);
     // SPEC §6 sections in every human format.
     for (const text of [table, md]) {
       expect(text).toContain('Complaint analysis');
@@ -150,7 +153,10 @@ describe('qa export for cron', () => {
       if (f !== 'kpis.csv') expect(text).not.toMatch(/(?<![\d.])1[3-9]\d{9}(?!\d)/); // no unmasked mobile number
     }
     const findings = fs.readFileSync(path.join(d, 'findings.csv'), 'utf8');
-    expect(findings).toContain('kind,item_id,checklist,department,staff_or_agent,sampled,unsampled_reason,changed_after_review,check,category,severity,result,note,auditor,found_at');
+    expect(findings).toContain('kind,item_id,checklist,department,staff_or_agent,sampled,unsampled_reason,changed_after_review,check,check_text,category,severity,result,note,auditor,found_at');
+    // Local times a spreadsheet reads as dates, not ISO text.
+    expect(findings).toMatch(/,\d{4}-\d\d-\d\d \d\d:\d\d\r\n/);
+    expect(findings).not.toMatch(/T\d\d:\d\d:\d\d\+08:00/);
     expect(JSON.parse(fs.readFileSync(path.join(d, 'report.json'), 'utf8')).month).toBe('2026-10');
   });
 

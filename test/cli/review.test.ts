@@ -60,16 +60,16 @@ describe('qa review (interactive, in a real pseudo-terminal)', () => {
     const a = pty(db, ['review', '--item', consultId]);
     await a.expect(consultId);
     await a.expect(prompt('polite'));
-    a.send('p\r');
+    a.send('p');
     await a.expect(prompt('no_forbidden'));
-    a.send('p\r');
+    a.send('p');
     await a.expect(prompt('attitude'));
-    a.send('f\r');
+    a.send('f');
     await a.expect('What was wrong:');
     a.send('impatient with the customer\r');
     await a.expect('rectification #1 opened');
     await a.expect(prompt('response_time'));
-    a.send('s\r');
+    a.send('s');
     expect(await a.exited).toBe(0);
     expect(a.text).toContain('Stopped: 3 answers saved. Run qa review to carry on.');
     expect(a.text).toMatch(/customer\s+KH\d+\s+1\d\d\*{4}\d{4}/); // phone masked on the item card
@@ -81,10 +81,10 @@ describe('qa review (interactive, in a real pseudo-terminal)', () => {
     expect(q(db, 'SELECT state, owner_department FROM rectifications')).toEqual([{ state: 'open', owner_department: '客服部' }]);
 
     const b = pty(db, ['review', '--item', consultId]);
-    await b.expect('✓ attitude: fail');
+    await b.expect('✘ fail  Patient, attentive attitude [attitude]');
     for (const [code, key] of [['response_time', 'p'], ['fit_recommendation', 'n'], ['skill', 'p'], ['resolved', 'p'], ['privacy', 'p']]) {
       await b.expect(prompt(code!));
-      b.send(`${key}\r`);
+      b.send(key!);
     }
     expect(await b.exited).toBe(0);
     // Weights: 2+3+1+2+2+2+3 applicable (n.a. left out); the minor fail loses 1 of 15.
@@ -98,7 +98,7 @@ describe('qa review (interactive, in a real pseudo-terminal)', () => {
     const db = freshDb();
     const p = pty(db, ['review', '--item', callId]);
     await p.expect(prompt('greeting'));
-    p.send('p\r');
+    p.send('p');
     await p.expect(prompt('identity_check'));
     p.send('\x03');
     expect(await p.exited).toBe(130);
@@ -111,7 +111,7 @@ describe('qa review (interactive, in a real pseudo-terminal)', () => {
     const db = freshDb();
     const p = pty(db, ['--lang', 'zh', 'review', '--item', callId]);
     await p.expect('规范开场问候并报工号');
-    p.send('s\r');
+    p.send('s');
     expect(await p.exited).toBe(0);
     expect(p.text).toContain('已停止：保存了 0 个答案');
   }, 30_000);
