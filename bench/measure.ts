@@ -79,6 +79,8 @@ export async function measureImport(b: Bench, c: ImportCase): Promise<ImportOutc
   const sqTimes: number[] = [];
   const qaRssKb: number[] = [];
   const sqRssKb: number[] = [];
+  const qaCpu: number[] = [];
+  const sqCpu: number[] = [];
   let sqError: string | null = b.sqlite3 ? (base && !base.sqlite3 ? 'skipped: no sqlite3 base database' : null) : 'skipped: sqlite3 not found';
   const before = base?.rows ?? 0;
 
@@ -90,6 +92,7 @@ export async function measureImport(b: Bench, c: ImportCase): Promise<ImportOutc
     checkImported(r, csv.count);
     qaTimes.push(r.seconds);
     if (r.peakRssKb !== null) qaRssKb.push(r.peakRssKb);
+    if (r.cpuSeconds !== null) qaCpu.push(r.cpuSeconds);
     let line = `${c.id} run ${i}/${b.runs}: qa ${r.seconds.toFixed(2)} s`;
     if (r.peakRssKb !== null) line += ` (${(r.peakRssKb / MB).toFixed(0)} MB)`;
     if (i < b.runs) removeDb(qaDb);
@@ -104,6 +107,7 @@ export async function measureImport(b: Bench, c: ImportCase): Promise<ImportOutc
       if (sqError === null) {
         sqTimes.push(s.seconds);
         if (s.peakRssKb !== null) sqRssKb.push(s.peakRssKb);
+        if (s.cpuSeconds !== null) sqCpu.push(s.cpuSeconds);
         line += `, sqlite3 ${s.seconds.toFixed(2)} s`;
       }
       removeDb(sqDb);
@@ -123,6 +127,13 @@ export async function measureImport(b: Bench, c: ImportCase): Promise<ImportOutc
     rows.push(c.target ? ratio(`${c.id}.ratio`, `import ${c.what}${into}: qa / sqlite3`, qaRow, sqRow, c.target) : ratioInfo(`${c.id}.ratio`, `import ${c.what}${into}: qa / sqlite3`, qaRow, sqRow));
   } else {
     rows.push(noNumber(`${c.id}.sqlite3`, `import ${c.what}${into}: sqlite3 .import`, 's', sqError.startsWith('skipped') ? 'skipped' : 'failed', sqError));
+  }
+  if (qaCpu.length && sqCpu.length === qaCpu.length) {
+    // CPU seconds (all threads): what each side cost, whatever else ran on the machine. Shown, not judged.
+    const qaC = measured(`${c.id}.cpu.qa`, `cpu ${c.what}${into}: qa`, 's', qaCpu);
+    const sqC = measured(`${c.id}.cpu.sqlite3`, `cpu ${c.what}${into}: sqlite3`, 's', sqCpu);
+    const rc = ratioInfo(`${c.id}.cpu.ratio`, `cpu (user+sys) ${c.what}${into}: qa / sqlite3`, qaC, sqC);
+    rows.push({ ...rc, note: `qa ${qaC.median!.toFixed(2)} s, sqlite3 ${sqC.median!.toFixed(2)} s CPU (medians)` });
   }
   if (qaRssKb.length) rows.push(measured(`${c.id}.rss`, `peak RSS: qa import ${c.what}${into}`, 'MB', qaRssKb.map((k) => k / MB), RSS_LIMIT));
   return { rows, qaRssKb, qaSeconds: qaRow.median, sqliteSeconds: sqRow?.median ?? null, lastDb: qaTimes.length ? qaDb : null };
