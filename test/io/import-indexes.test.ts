@@ -9,7 +9,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { records, writeRecordsFile, type Dialect } from '../../fixtures/generate.js';
-import { deferIndexes, DEFER_MIN_ROWS, ImportWriter } from '../../src/db/imports.js';
+import { KIND_SCHEMAS } from '../../src/core/kinds.js';
+import { deferIfUnordered, deferIndexes, DEFER_MIN_ROWS, ImportWriter, outOfOrder } from '../../src/db/imports.js';
+import type { Cell } from '../../src/io/rows.js';
 import { openDb, type Db } from '../../src/db/open.js';
 import { importFile, type ImportOptions } from '../../src/io/importFile.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -59,6 +61,40 @@ describe('deferIndexes', () => {
   });
 });
 
+describe('deferIfUnordered, outOfOrder', () => {
+  it('between the two thresholds the first batch decides', () => {
+    expect(deferIfUnordered(1_000_000, 3_000_000)).toBe(true);
+    expect(deferIfUnordered(1_000_000, 3_000_001)).toBe(false);
+    expect(deferIfUnordered(1_000_000, 500_000)).toBe(false); // deferred at BEGIN already
+    expect(deferIfUnordered(DEFER_MIN_ROWS - 1, 20_000)).toBe(false);
+  });
+
+  it('time order, or concatenated exports each in order, is in order; shuffled is not', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 2 ** 40 }), { minLength: 2, maxLength: 600 }), fc.integer({ min: 1, max: 4 }), (xs, parts) => {
+        // `parts` sorted runs back to back: at most parts - 1 steps back, so in order once there are 31+ rows.
+        const size = Math.ceil(xs.length / parts);
+        const runs = Array.from({ length: parts }, (_, i) => xs.slice(i * size, (i + 1) * size).sort((a, b) => a - b)).flat();
+        if (runs.length >= 31) return !outOfOrder(runs);
+        return !outOfOrder(runs) || parts - 1 > 0.1 * (runs.length - 1);
+      }),
+    );
+    const shuffled = Array.from({ length: 500 }, (_, i) => (i * 7919) % 500);
+    expect(outOfOrder(shuffled)).toBe(true);
+    expect(outOfOrder([5])).toBe(false);
+  });
+});
+
+/** A batch of records rows for ImportWriter.writeRows, with these times. */
+function batch(prefix: string, times: number[]): { values: Cell[]; lines: number[] } {
+  const values: Cell[] = [];
+  times.forEach((at, i) => {
+    const v: Record<string, Cell> = { record_id: `${prefix}${i}`, record_type: i % 2 ? 'repair' : 'consult', occurred_at: at };
+    values.push(...KIND_SCHEMAS.records.fields.map((f) => v[f.name] ?? null), null);
+  });
+  return { values, lines: times.map((_, i) => i + 2) };
+}
+
 describe('import with the indexes rebuilt after the rows', () => {
   it('leaves the same indexes, holding exactly the rows (integrity check, index vs table scan)', async () => {
     const dir = tmpDir();
@@ -104,6 +140,29 @@ describe('import with the indexes rebuilt after the rows', () => {
     expect(indexes(d)).toEqual(before);
     expect(d.prepare('SELECT count(*) FROM records').pluck().get()).toBe(0);
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('a file of a third of the table or more: dropped at the first batch when out of time order, kept when in order', async () => {
+    const dir = tmpDir();
+    const d = openDb(path.join(dir, 'qa.sqlite'));
+    await importFile(d, opts(exportFile(dir, 'oct.csv', 20_000, 13)));
+    const before = indexes(d);
+    const nov = Date.parse('2026-11-01T00:00:00+08:00');
+    for (const [label, times, dropped] of [
+      ['shuffled', Array.from({ length: 500 }, (_, i) => nov + ((i * 7919) % 500) * 60_000), true],
+      ['in order', Array.from({ length: 500 }, (_, i) => nov + i * 60_000), false],
+    ] as const) {
+      const w = new ImportWriter(d, 'records');
+      w.begin({ file: `${label}.csv`, encoding: 'utf8', bytes: 0, skipInvalid: false, expectedRows: 12_000 });
+      expect(w.indexesDeferred, label).toBe(false);
+      const b = batch(label, [...times]);
+      w.writeRows(b.values, b.lines);
+      expect(w.indexesDeferred, label).toBe(dropped);
+      w.commit({ sha256: label, rows: 500, rejected: 0 });
+      expect(indexes(d), label).toEqual(before);
+      expect(d.pragma('integrity_check', { simple: true }), label).toBe('ok');
+    }
+    expect(d.prepare('SELECT count(*) FROM records').pluck().get()).toBe(21_000);
   });
 
   it('a small delta into a bigger table keeps the indexes up to date as it goes', async () => {
