@@ -302,13 +302,18 @@ export class ImportWriter {
   }
 
   /**
-   * Drop the table's own secondary indexes (not the primary key's, which the
-   * upsert needs), inside the import's transaction: a rollback restores them,
+   * Drop the table's own non-unique secondary indexes (not the primary key's,
+   * which the upsert needs, nor any UNIQUE one), inside the import's transaction: a rollback restores them,
    * and readers keep seeing them in their snapshot until the commit.
    */
   private dropIndexes(): void {
+    // Only plain CREATE INDEX ones: a UNIQUE index keeps checking row by row (a violation found
+    // only by the rebuild at commit would be an SQLite error instead of the row's problem).
     this.dropped = this.db
-      .prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`)
+      .prepare(
+        `SELECT s.name, s.sql FROM pragma_index_list(?) l JOIN sqlite_schema s ON s.type = 'index' AND s.name = l.name
+         WHERE l."unique" = 0 AND l.origin = 'c' AND s.sql IS NOT NULL ORDER BY s.name`,
+      )
       .all(KIND_SCHEMAS[this.kind].table) as { name: string; sql: string }[];
     for (const ix of this.dropped) this.db.exec(`DROP INDEX "${ix.name.replace(/"/g, '""')}"`);
   }

@@ -125,6 +125,17 @@ describe('import with the indexes rebuilt after the rows', () => {
     expect(indexes(d)).toEqual(before);
   });
 
+  it('a UNIQUE index is never dropped: it keeps checking row by row', () => {
+    const d = openDb(path.join(tmpDir(), 'qa.sqlite'));
+    d.exec('CREATE UNIQUE INDEX records_test_unique ON records(customer_id, occurred_at)');
+    const w = new ImportWriter(d, 'records');
+    w.begin({ file: 'x', encoding: 'utf8', bytes: 0, skipInvalid: false, expectedRows: 50_000 });
+    expect(w.indexesDeferred).toBe(true);
+    expect(indexes(d).map((i) => i.name)).toEqual(['records_test_unique']);
+    w.rollback();
+    expect(indexes(d).map((i) => i.name)).toContain('records_stratum');
+  });
+
   it('an import refused for an invalid row leaves the indexes and the table as they were', async () => {
     const dir = tmpDir();
     const file = exportFile(dir, 'bad.csv', 12_000, 9);
