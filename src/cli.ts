@@ -5,7 +5,10 @@
  */
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
-import { EXIT, formatError, fromSqliteError, QaError } from './errors.js';
+import { EXIT, formatError, fromSqliteError, Interrupted, QaError } from './errors.js';
+import { exitCodeFor, installSignalHandlers, interruptedBy, type StopSignal } from './io/cleanup.js';
+import { guardStream, Privacy } from './render/output.js';
+import { detectLang, tr } from './i18n.js';
 
 /** Global options that take a value: skip it when looking for the command word. */
 const VALUED = new Set(['--db', '--config', '--lang']);
@@ -28,6 +31,8 @@ function unknownCommand(program: ReturnType<typeof buildProgram>, args: string[]
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // Error lines repeat values (a bad cell, a file name): they pass the privacy guard too.
+  const stderr = guardStream(process.stderr, new Privacy(argv.includes('--unmask')));
   const program = buildProgram();
   const unknown = unknownCommand(program, argv.slice(2));
   if (unknown !== null) {
@@ -54,20 +59,25 @@ hint: the commands are ${names.join(', ')}; qa --help shows them
     }
     const dbError = fromSqliteError(e);
     if (dbError) {
-      process.stderr.write(formatError(dbError));
-      if (process.env.QA_DEBUG === '1' && (e as Error).stack) process.stderr.write(`${(e as Error).stack}\n`);
+      stderr.write(formatError(dbError));
+      if (process.env.QA_DEBUG === '1' && (e as Error).stack) stderr.write(`${(e as Error).stack}\n`);
       return dbError.exitCode;
     }
+    if (e instanceof Interrupted) {
+      // A signal ended the command (it rolled back what was in flight).
+      stderr.write(interruptedLine(e.signal, argv));
+      return exitCodeFor(interruptedBy() ?? e.signal);
+    }
     if (e instanceof QaError) {
-      process.stderr.write(formatError(e));
-      if (process.env.QA_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`);
+      stderr.write(formatError(e));
+      if (process.env.QA_DEBUG === '1' && e.stack) stderr.write(`${e.stack}\n`);
       return e.exitCode;
     }
     const err = e as Error;
-    process.stderr.write(
+    stderr.write(
       `qa: internal error: ${err?.message ?? String(e)} — this is a bug; please report it with the output of \`qa --version\` and the command you ran${process.env.QA_DEBUG === '1' ? '' : ' (QA_DEBUG=1 shows the stack)'}\n`,
     );
-    if (process.env.QA_DEBUG === '1' && err?.stack) process.stderr.write(`${err.stack}\n`);
+    if (process.env.QA_DEBUG === '1' && err?.stack) stderr.write(`${err.stack}\n`);
     return EXIT.internal;
   }
 }
@@ -78,5 +88,21 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
+/** The line a signal ends qa with, in the --lang / LANG language. */
+function interruptedLine(signal: StopSignal, argv: readonly string[]): string {
+  const i = argv.indexOf('--lang');
+  const flag = i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith('--lang='))?.slice(7);
+  const L = detectLang(flag === 'zh' || flag === 'en' ? flag : undefined, process.env);
+  const what = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+  return `qa: ${tr(L, `已中断（${what}）：未写入任何半成品，临时文件已删除`, `interrupted (${what}): nothing was half-written, temp files removed`)}\n`;
+}
+
+// SIGINT, SIGTERM and SIGHUP end qa alike (SPEC §1): temp files removed, exit 130 / 143 / 129.
+installSignalHandlers((signal) => interruptedLine(signal, process.argv));
+
 const code = await main(process.argv);
 process.exitCode = code;
+// After a signal, end soon even if stdin (an import from a pipe that is still
+// open) would keep the process alive. Not at once: an import's worker thread is
+// still being terminated, and process.exit() in the middle of that can hang.
+if (interruptedBy() !== null) setTimeout(() => process.exit(code), 300).unref();

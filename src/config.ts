@@ -10,6 +10,7 @@ import { KINDS, KIND_SCHEMAS, type Kind } from './core/kinds.js';
 import { DEFAULT_CHECKLISTS, resolveChecklists, type Checklists } from './core/checklists.js';
 import { readYearFile } from './core/calendar.js';
 import { parseKpiOverrides } from './core/kpis.js';
+import { DEFAULT_THRESHOLDS, type EvaluationThresholds } from './core/partner.js';
 import { normalizeHeader } from './io/rows.js';
 
 export interface SamplingConfig {
@@ -28,8 +29,21 @@ export interface RectificationConfig {
   callDepartment: string;
 }
 
+/** The callback programme (SPEC §6; 001 第六条, 002 三(四)3). */
+export interface CallbackConfig {
+  /** How far back a plan run looks for ended rentals and resolved complaints (days). */
+  lookbackDays: number;
+  /** A complainant is called back within this many days after resolved_at (complaint_callback). */
+  complaintDays: number;
+  /** Share of churn-risk customers drawn for a deep interview in June and December (001 第六条: 10 %). */
+  churnRate: number;
+  /** Owner of a survey follow-up whose survey names no record with a department (001 第五条: 客服部 leads). */
+  followUpDepartment: string;
+}
+
 export interface Config {
   timezone: string;
+  callback: CallbackConfig;
   sampling: SamplingConfig;
   rectification: RectificationConfig;
   /** Extra header aliases: columns.<kind>.<canonical> = ["别名", ...]. */
@@ -39,6 +53,10 @@ export interface Config {
   checklists: Checklists;
   /** KPI target overrides (validated by the report). */
   kpis?: unknown;
+  /** Disputes of findings (SPEC §8): opened within windowDays days of the answer. */
+  disputes: { windowDays: number };
+  /** Partner evaluation thresholds (SPEC §7): rating to keep, rating below which to terminate, thin-data mark. */
+  partners: EvaluationThresholds;
 }
 
 export const DEFAULT_CONFIG: Config = Object.freeze({
@@ -48,6 +66,9 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   columns: {},
   calendar: { files: [] },
   checklists: DEFAULT_CHECKLISTS,
+  disputes: { windowDays: 7 },
+  callback: { lookbackDays: 35, complaintDays: 7, churnRate: 0.1, followUpDepartment: '客服部' },
+  partners: DEFAULT_THRESHOLDS,
 }) as Config;
 
 export interface LoadedConfig {
@@ -169,7 +190,7 @@ function checkAliasClashes(kind: Kind, aliases: Record<string, string[]>, file: 
 export function validateConfig(raw: unknown, file?: string): Config {
   const out: Config = structuredClone(DEFAULT_CONFIG);
   const top = object(raw, '(top level)', file);
-  const topKeys = ['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'kpis', '$schema'];
+  const topKeys = ['timezone', 'sampling', 'rectification', 'callback', 'columns', 'calendar', 'checklists', 'kpis', 'disputes', 'partners', '$schema'];
   const run = <T>(key: string, check: Check, v: unknown): T => {
     try {
       return check(v, key) as T;
@@ -204,6 +225,21 @@ export function validateConfig(raw: unknown, file?: string): Config {
           if (rk === 'days') out.rectification.days = run('rectification.days', num(1, 365, { integer: true }), rv);
           else if (rk === 'callDepartment') out.rectification.callDepartment = run('rectification.callDepartment', nonEmpty, rv);
           else fail(`rectification.${rk}`, `unknown key${suggest(rk, ['days', 'callDepartment'])}`, file);
+        }
+        break;
+      }
+      case 'callback': {
+        const c = object(v, 'callback', file);
+        const checks: Record<keyof CallbackConfig, Check> = {
+          lookbackDays: num(1, 366, { integer: true }),
+          complaintDays: num(1, 365, { integer: true }),
+          churnRate: num(0, 1, { minExclusive: true }),
+          followUpDepartment: nonEmpty,
+        };
+        for (const [ck, cv] of Object.entries(c)) {
+          const check = checks[ck as keyof CallbackConfig];
+          if (!check) fail(`callback.${ck}`, `unknown key${suggest(ck, Object.keys(checks))}`, file);
+          (out.callback as unknown as Record<string, unknown>)[ck] = run(`callback.${ck}`, check, cv);
         }
         break;
       }
@@ -248,6 +284,31 @@ export function validateConfig(raw: unknown, file?: string): Config {
         }
         out.kpis = v;
         break;
+      case 'disputes': {
+        const d = object(v, 'disputes', file);
+        for (const [dk, dv] of Object.entries(d)) {
+          if (dk === 'windowDays') out.disputes.windowDays = run('disputes.windowDays', num(0, 365, { integer: true }), dv);
+          else fail(`disputes.${dk}`, `unknown key${suggest(dk, ['windowDays'])}`, file);
+        }
+        break;
+      }
+      case 'partners': {
+        const p = object(v, 'partners', file);
+        const checks: Record<keyof EvaluationThresholds, Check> = {
+          keepAt: num(0, 100),
+          terminateBelow: num(0, 100),
+          minRecords: num(0, 1_000_000, { integer: true }),
+        };
+        for (const [pk, pv] of Object.entries(p)) {
+          const check = checks[pk as keyof EvaluationThresholds];
+          if (!check) fail(`partners.${pk}`, `unknown key${suggest(pk, Object.keys(checks))}`, file);
+          (out.partners as unknown as Record<string, unknown>)[pk] = run(`partners.${pk}`, check, pv);
+        }
+        if (out.partners.terminateBelow > out.partners.keepAt) {
+          fail('partners.terminateBelow', `must not be above partners.keepAt (${out.partners.keepAt}), got ${out.partners.terminateBelow}`, file);
+        }
+        break;
+      }
       default:
         fail(k, `unknown key${suggest(k, topKeys.filter((t) => t !== '$schema'))}`, file);
     }

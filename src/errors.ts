@@ -10,6 +10,9 @@ export const EXIT = {
   kpiMissed: 3,
   internal: 70,
   interrupted: 130,
+  /** SIGHUP and SIGTERM end qa like Ctrl-C, with 128 + the signal (SPEC §1). */
+  hangup: 129,
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -37,10 +40,10 @@ export class UsageError extends QaError {
   }
 }
 
-/** Ctrl-C: exit 130 after whatever was in flight has been rolled back. */
+/** Ctrl-C (130), SIGTERM (143), SIGHUP (129): the exit after whatever was in flight has been rolled back. */
 export class Interrupted extends QaError {
-  constructor() {
-    super('interrupted', { exitCode: EXIT.interrupted });
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT') {
+    super('interrupted', { exitCode: signal === 'SIGTERM' ? EXIT.terminated : signal === 'SIGHUP' ? EXIT.hangup : EXIT.interrupted });
     this.name = 'Interrupted';
   }
 }

@@ -14,3 +14,23 @@ export function detectLang(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 export function tr(lang: Lang, zh: string, en: string): string {
   return lang === 'zh' ? zh : en;
 }
+
+let messageLang: Lang = 'en';
+
+/**
+ * The language of messages made far from a command's context (the import's
+ * decoder and worker thread, the database opener). Set once per process by
+ * makeContext, and by the import worker from its job.
+ */
+export function setMessageLang(lang: Lang): void {
+  messageLang = lang;
+}
+
+/** `tr` in the process's message language (see setMessageLang). */
+export function msg(zh: string, en: string): string {
+  return messageLang === 'zh' ? zh : en;
+}
+
+export function getMessageLang(): Lang {
+  return messageLang;
+}

@@ -11,7 +11,9 @@ import { hypergeometricUpper } from '../core/bounds.js';
 import { WorkCalendar, workdayDeadline } from '../core/calendar.js';
 import { RECORD_TYPES } from '../core/kinds.js';
 import { maskPhonesInText } from '../core/mask.js';
-import { evaluate, KPIS, parseKpiOverrides, type KpiContext, type KpiValue, type MonthFigures } from '../core/kpis.js';
+import { callbackChannels, evaluate, KPIS, parseKpiOverrides, type KpiContext, type KpiValue, type MonthFigures } from '../core/kpis.js';
+import { complainantsResolved, rentalsEnded, servedSurveyed, surveysWatermark } from '../db/cases.js';
+import { complaintAnalysis, surveySection, type ComplaintAnalysis, type SurveySection } from './reportCases.js';
 import { isOverdue, overdueDays, STATES, type State } from '../core/rectification.js';
 import { addDays, isoWeekMonday, isoWeekOfDate, monthOfDate, nextMonth, previousMonth, Zone } from '../core/time.js';
 import type { Db } from '../db/open.js';
@@ -30,6 +32,9 @@ import {
   type RecordFigures,
 } from '../db/report.js';
 import { UsageError } from '../errors.js';
+import { peopleSections, type PeopleSections } from './people-report.js';
+import { inspectionCount } from '../db/inspection.js';
+import { fieldworkSections, type FieldworkSections } from './fieldworkReport.js';
 
 /** Bump when the cached record figures change meaning. */
 const FIGURES_VERSION = 4;
@@ -67,8 +72,19 @@ export interface Report {
     overdue: { id: number; item_id: string; check: string; severity: string; owner_department: string | null; owner_person: string | null; due_date: string; days_overdue: number; state: string }[];
   };
   bounds: { record_type: string; N: number; n: number; k: number; observed: number | null; upper: number; rate: number | null }[];
+  /** SPEC §6: the complaint analysis and the survey questions. */
+  complaints: ComplaintAnalysis;
+  surveys: SurveySection;
   trend: { months: string[] };
   warnings: string[];
+  /** SPEC §8: dispute and overturn rates per auditor; control charts (app/people-report.ts). */
+  people: PeopleSections;
+  /** SPEC §7: on-site inspections of the month (the onsite_inspections KPI counts them). */
+  inspections: FieldworkSections['inspections'];
+  /** SPEC §7: special campaigns overlapping the month — never part of the figures above. */
+  campaigns: FieldworkSections['campaigns'];
+  /** SPEC §7: each partner's quality file for the month. */
+  partners: FieldworkSections['partners'];
 }
 
 export interface ReportContext {
@@ -96,7 +112,7 @@ function calendarSignature(config: Config, cal: WorkCalendar): string {
 }
 
 /** The month's days with the per-record SLA rules (consult working hours, contract 3-working-day deadline). */
-function dayRules(month: string, zone: Zone, cal: WorkCalendar, guessed: Set<number>): DayRule[] {
+export function dayRules(month: string, zone: Zone, cal: WorkCalendar, guessed: Set<number>): DayRule[] {
   const out: DayRule[] = [];
   const y = Number(month.slice(0, 4));
   const m = Number(month.slice(5, 7));
@@ -152,18 +168,33 @@ export function monthFigures(rc: ReportContext, month: string, guessed: Set<numb
   const rects = rectificationFigures(db, asOf);
   const overdueAtEnd = rects.filter((r) => isOverdue(r.state_then as State, r.due_then, today)).length;
   const [firstDay, lastDay] = [`${month}-01`, lastDayOf(month)];
+  // callback_coverage scans the month's records for their customers: cached
+  // like the record scan, under the records' fingerprint plus every survey
+  // import and the channels that count.
+  const channels = callbackChannels(config.kpis);
+  const coverageKey = `${recordsFingerprint(db, month, start, end, rules, false)}:${surveysWatermark(db)}:${channels.join(',')}`;
   return {
     month,
     records,
     weeks: callWeekFigures(db, weeksOf(month, zone), config.sampling.minCallSeconds, rc.now),
     surveys: surveyFigures(db, start, end),
-    complaints: complaintRows(db, start, end),
+    // Verification reports count as recorded by the report's time (SPEC §6 complaint_verified).
+    complaints: complaintRows(db, start, end, rc.now),
     reviews: reviewedItems(db, start, end, config.rectification.callDepartment),
+    // A rectification withdrawn by a correction (SPEC §4) is no longer due.
     rectificationsDue: rects
-      .filter((r) => r.due_then >= firstDay && r.due_then <= lastDay)
+      .filter((r) => r.state_then !== 'withdrawn' && r.due_then >= firstDay && r.due_then <= lastDay)
       .map((r) => ({ due_end: zone.dayStart(addDays(r.due_then, 1)), first_done_at: r.first_done_at })),
     overdueAtEnd,
     asOf,
+    reportedAt: rc.now,
+    callbacks: {
+      complainants: complainantsResolved(db, start, end),
+      rentalsEnded: rentalsEnded(db, start, end),
+      servedSurveyed: cached(db, month, 'callback_coverage', coverageKey, () => servedSurveyed(db, start, end, channels), rc.now),
+    },
+    // Counted live (one indexed count): an inspection recorded today changes it at once.
+    inspections: inspectionCount(db, firstDay, lastDay),
   };
 }
 
@@ -176,7 +207,7 @@ export function buildReport(rc: ReportContext, month: string): Report {
     throw new UsageError(`config key ${(e as Error).message}`);
   }
   const guessed = new Set<number>();
-  const ctx: KpiContext = { zone, calendar: rc.calendar, callsPerWeek: config.sampling.callsPerWeek, guessed };
+  const ctx: KpiContext = { zone, calendar: rc.calendar, callsPerWeek: config.sampling.callsPerWeek, guessed, complaintDays: config.callback.complaintDays };
   const months: string[] = [];
   for (let m = month, i = 0; i < TREND_MONTHS; i++, m = previousMonth(m)) months.unshift(m);
   const figures = new Map<string, MonthFigures>();
@@ -311,8 +342,12 @@ export function buildReport(rc: ReportContext, month: string): Report {
       overdue,
     },
     bounds,
+    complaints: complaintAnalysis(db, zone, month, f.complaints, figures.get(previousMonth(month))!.complaints),
+    surveys: surveySection(db, zone, month, previousMonth(month), f.surveys.total, figures.get(previousMonth(month))!.surveys.total),
     trend: { months },
     warnings,
+    people: peopleSections(rc, month),
+    ...fieldworkSections(db, config, zone, month, rc.now),
   };
 }
 

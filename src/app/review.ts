@@ -49,6 +49,8 @@ export interface ReviewState {
   checks: (Check & { answer: FindingRow | undefined })[];
   score: ItemScore;
   sampled: boolean;
+  /** Special campaigns that drew the item (SPEC §7): reviewable without --unsampled, marked as such. */
+  campaigns: string[];
   /** The item was changed by an import after the review started. */
   changedAfterReview: boolean;
 }
@@ -83,6 +85,7 @@ export function reviewState(store: ReviewStore, config: Config, item: ItemRow): 
     checks,
     score,
     sampled: store.isSampled(item.kind, item.id),
+    campaigns: store.campaignsOf(item.kind, item.id),
     changedAfterReview: !!review && review.snapshot_import_id !== null && current !== undefined && current !== review.snapshot_import_id,
   };
 }
@@ -109,8 +112,8 @@ export interface FindingOutcome {
  * one whose review has started carries on. `qa review` asks this before its
  * first question, so no answer is lost to the refusal.
  */
-export function assertReviewable(st: Pick<ReviewState, 'item' | 'sampled' | 'review'>, unsampledReason: string | undefined): void {
-  if (!st.sampled && !st.review && !unsampledReason) {
+export function assertReviewable(st: Pick<ReviewState, 'item' | 'sampled' | 'review' | 'campaigns'>, unsampledReason: string | undefined): void {
+  if (!st.sampled && !st.review && !unsampledReason && st.campaigns.length === 0) {
     throw new UsageError(`${st.item.id} is not in any sample`, {
       hint: 'review sampled items (qa sample list), or pass --unsampled "<why>" to review it anyway (flagged in reports)',
     });
@@ -131,7 +134,7 @@ export function recordFinding(store: ReviewStore, config: Config, zone: Zone, in
     }
     if (check.answer) {
       throw new QaError(`${item.id} already has an answer for ${check.code}: ${check.answer.result} (by ${check.answer.auditor}, ${zone.format(check.answer.found_at)})`, {
-        hint: 'answers are final; a wrong fail is closed through its rectification',
+        hint: `answers are final; correct a wrong one with qa finding amend --item ${item.id} --check ${check.code} --result pass|fail|na --reason "…"`,
       });
     }
     const note = input.note?.trim() || null;
@@ -147,7 +150,9 @@ export function recordFinding(store: ReviewStore, config: Config, zone: Zone, in
         checks: JSON.stringify(st.checks.map((c) => c.code)),
         checks_total: st.checks.length,
         sampled: st.sampled ? 1 : 0,
-        unsampled_reason: st.sampled ? null : (input.unsampledReason ?? null),
+        // A campaign's item outside the random sample: reviewed for the campaign, kept out of the random-sample figures.
+        unsampled_reason: st.sampled ? null : (input.unsampledReason ?? (st.campaigns.length ? `campaign: ${st.campaigns.join(', ')}` : null)),
+        campaign: !st.sampled && !input.unsampledReason && st.campaigns.length ? st.campaigns.join(', ') : null,
         auditor: input.auditor,
         started_at: input.at,
         snapshot: JSON.stringify(item.row),
@@ -158,7 +163,13 @@ export function recordFinding(store: ReviewStore, config: Config, zone: Zone, in
         action: 'review.start',
         entity: 'review',
         entityId: reviewId,
-        detail: { item: `${item.kind}:${item.id}`, checklist: st.checklist.kind, sampled: st.sampled, ...(st.sampled ? {} : { reason: input.unsampledReason }) },
+        detail: {
+          item: `${item.kind}:${item.id}`,
+          checklist: st.checklist.kind,
+          sampled: st.sampled,
+          ...(st.sampled ? {} : { reason: input.unsampledReason }),
+          ...(st.campaigns.length ? { campaigns: st.campaigns } : {}),
+        },
         at: input.at,
       });
     }
@@ -216,6 +227,10 @@ export interface StepInput {
   at: number;
   /** Local date of `at`. */
   today?: string | undefined;
+  /** Why the due date moves (--reason; required with a new due date). */
+  reason?: string | undefined;
+  /** Who runs the step besides `by` (QA_USER, the login): see core/rectification Step.runBy. */
+  runBy?: readonly (string | null | undefined)[] | undefined;
 }
 
 /** Move a rectification one step, or refuse with the allowed next states (usage error). */
@@ -258,7 +273,12 @@ export function updateRectification(store: ReviewStore, input: StepInput): Recti
       action: check.kind === 'reopened' ? 'rectification.verification_failed' : `rectification.${check.to}`,
       entity: 'rectification',
       entityId: input.id,
-      detail: { from: cur.state, to: check.to, note, ...(input.due ? { due_date: input.due } : {}) },
+      detail: {
+        from: cur.state,
+        to: check.to,
+        note,
+        ...(input.due !== undefined && input.due !== cur.due_date ? { due_date: { from: cur.due_date, to: input.due }, reason: input.reason!.trim() } : {}),
+      },
       at: input.at,
     });
     return store.rectification(input.id)!;

@@ -7,6 +7,7 @@ import type { Context } from '../context.js';
 import { parseResult, recordFinding, resolveItem } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
+import { allOrNothing } from '../db/tx.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
@@ -124,9 +125,8 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
   let opened = 0;
   const at = ctx.now().getTime();
   const get = (r: string[], k: string): string | undefined => (idx[k]! >= 0 ? (r[idx[k]!]?.trim() || undefined) : undefined);
-  try {
-    // All or nothing: one transaction; nested recordFinding transactions become savepoints.
-    db.exec('BEGIN IMMEDIATE');
+  // All or nothing: one transaction; nested recordFinding transactions become savepoints.
+  allOrNothing(db, errors, () => {
     rows.forEach(({ fields: r, line }) => {
       try {
         const result = parseResult(get(r, 'result') ?? '');
@@ -148,15 +148,7 @@ export async function runFindingImport(ctx: Context, file: string): Promise<numb
         errors.push({ line, message: e.message });
       }
     });
-    errors.sort((a, b) => a.line - b.line);
-    if (errors.length) db.exec('ROLLBACK');
-    else db.exec('COMMIT');
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
-  } finally {
-    db.close();
-  }
+  });
   const L = ctx.lang;
   if (ctx.json) {
     ctx.streams.stdout.write(`${JSON.stringify({ file, rows: rows.length, added: errors.length ? 0 : added, rectifications_opened: errors.length ? 0 : opened, errors }, null, 2)}\n`);

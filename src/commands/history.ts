@@ -6,7 +6,6 @@ import type { Context } from '../context.js';
 import { isKind, KIND_SCHEMAS, KINDS, type Kind } from '../core/kinds.js';
 import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
 import { changedColumns, rowHistory, type RowHistory, type VersionImport } from '../db/history.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, QaError, UsageError } from '../errors.js';
@@ -22,16 +21,6 @@ export function showValue(kind: Kind, column: string, v: unknown, zone: Zone, un
   if (unmask) return s;
   if (fd?.personal) return maskPhone(s) ?? s;
   return maskPhonesInText(s);
-}
-
-function countPhones(h: RowHistory[]): number {
-  let n = 0;
-  for (const r of h) {
-    for (const v of r.versions) {
-      for (const fd of KIND_SCHEMAS[r.kind].fields) if (fd.personal && v.values[fd.name]) n++;
-    }
-  }
-  return n;
 }
 
 export async function runHistory(ctx: Context, id: string, opts: { kind?: string }): Promise<number> {
@@ -51,7 +40,7 @@ export async function runHistory(ctx: Context, id: string, opts: { kind?: string
         hint: tr(L, '编号区分大小写；qa sample list 或导出文件中可以找到编号', 'ids are case-sensitive; find them in qa sample list or the export'),
       });
     }
-    if (ctx.unmask) logUnmask(db, `history ${id}`, countPhones(found));
+    ctx.privacy.rows(found, (r) => `${r.kind}:${r.id}`);
     const imp = (i: VersionImport | null) => (i ? { id: i.id, file: i.file, at: i.at === null ? null : zone.iso(i.at) } : null);
     if (ctx.json) {
       const doc = found.map((r) => ({

@@ -5,16 +5,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isKind, KINDS, type Kind } from '../core/kinds.js';
 import type { Context } from '../context.js';
-import { assertIntact, openDb, resolveDbPath } from '../db/open.js';
-import { logUnmask } from '../db/audit.js';
+import { assertIntact, openDb, resolveDbPath, type Db } from '../db/open.js';
+import type { Config } from '../config.js';
 import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { importFile, problemMessage, type ImportSummary } from '../io/importFile.js';
 import { normalizeEncoding } from '../io/csv.js';
 import type { Problem } from '../io/producer.js';
-import { BOM, neutralise } from '../render/csv.js';
+import { BOM, excelCsvRows } from '../render/csv.js';
 import { makeChalk, Progress } from '../render/term.js';
-import { stringify } from 'csv-stringify/sync';
+import { AtomicFile } from '../io/safeFile.js';
+import { exitCodeFor, interruptedBy, onInterrupt } from '../io/cleanup.js';
 
 export interface ImportCommandOptions {
   encoding?: string;
@@ -77,26 +78,22 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
   const chalk = makeChalk(ctx.env, stdout.isTTY);
   const progress = new Progress(stderr, !!stderr.isTTY && !ctx.json);
 
-  // --rejects FILE is written under a temp name and renamed when the import
-  // ends (also when it failed: that is when it is needed); Ctrl-C removes it.
-  // A write error (disk full, folder removed meanwhile) is kept and reported
-  // once the import is over, never left as an unhandled 'error' event.
-  let rejectsOut: fs.WriteStream | null = null;
-  let rejectsError: NodeJS.ErrnoException | null = null;
-  const rejectsTmp = rejectsPath ? path.join(path.dirname(rejectsPath), `.${path.basename(rejectsPath)}.${process.pid}.tmp`) : '';
+  // --rejects FILE is written under an unpredictable temp name (O_EXCL, 0600,
+  // never through a symlink) and renamed when the import ends (also when it
+  // failed: that is when it is needed); a signal or any other exit removes it.
+  // Each row passes the privacy guard like stdout: phones masked unless --unmask.
+  // A write error (disk full …) is kept and reported once the import is over.
+  let rejectsOut: AtomicFile | null = null;
+  let rejectsError: QaError | null = null;
   if (rejectsPath) {
-    rejectsOut = fs.createWriteStream(rejectsTmp, { mode: 0o600 });
-    rejectsOut.on('error', (e) => {
-      rejectsError ??= e;
-    });
-    rejectsOut.write(BOM + stringify([['file', 'line', 'column', 'problem', 'row']], { record_delimiter: 'windows' }));
+    rejectsOut = new AtomicFile(rejectsPath, { private: ctx.unmask });
+    rejectsOut.write(BOM + excelCsvRows([['file', 'line', 'column', 'problem', 'row']]));
   }
   let interrupted = false;
-  if (rejectsOut && ctx.unmask) logUnmask(db, `import ${kind} --rejects ${opts.rejects}`, 0);
-  const onSigint = (): void => {
+  // SIGINT, SIGTERM, SIGHUP: stop between batches, roll back the current file.
+  const stopListening = onInterrupt(() => {
     ctx.interrupted = true;
-  };
-  process.on('SIGINT', onSigint);
+  });
 
   const summaries: (ImportSummary | FailedFile)[] = [];
   let failed = false;
@@ -126,8 +123,9 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
             ...(rejectsOut
               ? {
                   onReject: (r: { line: number; problems: Problem[]; raw: string | null }, display: string) => {
-                    const rows = r.problems.map((p) => [display, r.line, p.column, problemMessage(p, 'en'), r.raw ?? ''].map(neutralise));
-                    rejectsOut!.write(stringify(rows, { record_delimiter: 'windows' }));
+                    const rows = r.problems.map((p) => [display, r.line, p.column, problemMessage(p, 'en'), r.raw ?? '']);
+                    ctx.privacy.rows([rows], () => `${display}:${r.line}`);
+                    rejectsOut!.write(ctx.privacy.text(excelCsvRows(rows)));
                   },
                 }
               : {}),
@@ -138,6 +136,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
         summaries.push(s);
         if (!s.committed) failed = true;
         if (!ctx.json) printSummary(ctx, s, Date.now() - started, chalk);
+        if (kind === 'surveys' && s.committed) await surveyFollowUps(ctx, db, config);
       } catch (e) {
         progress.done();
         if (e instanceof Interrupted) throw e;
@@ -155,22 +154,20 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
     if (e instanceof Interrupted) {
       interrupted = true;
       stderr.write(`qa: ${tr(ctx.lang, '已中断；当前文件未写入任何内容', 'interrupted; nothing from the current file was written')}\n`);
-      return EXIT.interrupted;
+      const signal = interruptedBy() ?? e.signal;
+      return exitCodeFor(signal);
     }
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    stopListening();
     db.close();
     if (rejectsOut) {
-      await closeRejects(rejectsOut);
-      if (interrupted || rejectsError) {
-        fs.rmSync(rejectsTmp, { force: true });
-      } else {
+      if (interrupted) rejectsOut.abort();
+      else {
         try {
-          fs.renameSync(rejectsTmp, rejectsPath!);
+          rejectsOut.commit();
         } catch (e) {
-          rejectsError = e as NodeJS.ErrnoException;
-          fs.rmSync(rejectsTmp, { force: true });
+          rejectsError = e instanceof QaError ? e : new QaError(String(e));
         }
       }
     }
@@ -179,7 +176,7 @@ export async function runImport(ctx: Context, kindArg: string, files: string[], 
     // The import itself is done (committed or not); only the rejects file is missing.
     stderr.write(
       formatError(
-        new QaError(`cannot write the rejects file: ${(rejectsError as NodeJS.ErrnoException).code ?? (rejectsError as Error).message}`, {
+        new QaError(`cannot write the rejects file: ${rejectsError.message.replace(/^cannot write [^:]*: /, '')}`, {
           where: opts.rejects!,
           hint: 'the import itself is as reported above; run it again with --rejects in a writable folder to get the file',
         }),
@@ -224,15 +221,6 @@ export function checkRejectsPath(file: string, cwd: string): string {
     throw new UsageError(`--rejects: the folder ${folder} is not writable`, { where: file, hint });
   }
   return abs;
-}
-
-/** End the stream; resolves also when it failed (the error is kept by its 'error' listener). */
-function closeRejects(out: fs.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (out.destroyed) return resolve();
-    out.once('close', () => resolve());
-    out.end();
-  });
 }
 
 /** A file that could not be read at all (empty, binary, no required column …), in the SPEC §2 summary shape. */
@@ -283,6 +271,7 @@ function jsonSummary(s: ImportSummary): Record<string, unknown> {
     import_id: s.import_id,
     encoding: s.encoding,
     extra_columns: s.extra_columns,
+    repeated_headers: s.repeated_headers,
   };
 }
 
@@ -323,9 +312,29 @@ function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnT
   if (s.extra_columns.length) {
     stdout.write(tr(L, `  额外列已保留：${s.extra_columns.join(', ')}\n`, `  extra columns kept: ${s.extra_columns.join(', ')}\n`));
   }
+  if (s.repeated_headers.length) {
+    const lines = s.repeated_headers.slice(0, 5).join(', ') + (s.repeated_headers.length > 5 ? ' …' : '');
+    stdout.write(tr(L, `  重复的表头行已跳过（合并的导出文件？）：第 ${lines} 行\n`, `  repeated header line${s.repeated_headers.length > 1 ? 's' : ''} skipped (concatenated exports?): line ${lines}\n`));
+  }
   if (s.rejected) {
     stderr.write(
       tr(L, `qa: 警告：${n(s.rejected)} 行被拒绝并保存在数据库中（qa rejects --import ${s.rejects_import_id}）\n`, `qa: warning: ${n(s.rejected)} row${s.rejected === 1 ? '' : 's'} rejected and kept in the database (qa rejects --import ${s.rejects_import_id})\n`),
+    );
+  }
+}
+
+/**
+ * SPEC §6: a survey with hidden_fee yes or overall <= 2 opens a follow-up
+ * rectification for its record's department, as soon as it is imported.
+ * Said on stderr (stdout keeps the import summary and its JSON as they are).
+ */
+async function surveyFollowUps(ctx: Context, db: Db, config: Config): Promise<void> {
+  const [{ openSurveyFollowUps }, { Zone }, { currentUser }] = await Promise.all([import('../app/callback.js'), import('../core/time.js'), import('../core/actor.js')]);
+  const at = ctx.now().getTime();
+  const ids = openSurveyFollowUps(db, config, new Zone(config.timezone), currentUser(ctx.env), at);
+  if (ids.length) {
+    ctx.streams.stderr.write(
+      tr(ctx.lang, `回访跟进：新开整改 ${ids.length} 项（隐藏收费或整体评分 ≤ 2），见 qa rectify list\n`, `survey follow-ups: ${ids.length} rectifications opened (hidden fee or overall <= 2); see qa rectify list\n`),
     );
   }
 }

@@ -3,13 +3,11 @@
  */
 import type { Context } from '../context.js';
 import { listImports, listRejects } from '../db/imports.js';
-import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { positiveInt } from './options.js';
 import { tr } from '../i18n.js';
 import { Zone } from '../core/time.js';
-import { maskPhonesInText } from '../core/mask.js';
 
 
 export async function runImports(ctx: Context, opts: { limit?: string }): Promise<number> {
@@ -47,7 +45,8 @@ export async function runImports(ctx: Context, opts: { limit?: string }): Promis
         chalk,
         head: [tr(L, '编号', 'id'), tr(L, '时间', 'time'), tr(L, '类型', 'kind'), tr(L, '文件', 'file'), tr(L, '行数', 'rows'), tr(L, '新增', 'inserted'), tr(L, '更新', 'updated'), tr(L, '未变', 'unchanged'), tr(L, '拒绝', 'rejected'), 'sha256'],
         right: [0, 4, 5, 6, 7, 8],
-        rows: rows.map((r) => [r.id, zone.format(r.started_at), r.kind, r.file, r.rows, r.inserted, r.updated, r.unchanged, r.rejected, r.sha256.slice(0, 12)]),
+        // 16 hex characters: a run the output guard knows for a hash, never for a phone number.
+        rows: rows.map((r) => [r.id, zone.format(r.started_at), r.kind, r.file, r.rows, r.inserted, r.updated, r.unchanged, r.rejected, r.sha256.slice(0, 16)]),
       })}\n`,
     );
     return EXIT.ok;
@@ -56,19 +55,15 @@ export async function runImports(ctx: Context, opts: { limit?: string }): Promis
   }
 }
 
-/** A stored rejected row (raw CSV text, or its reason): mask the phone numbers in it. */
-function maskRaw(raw: string | null, unmask: boolean): string | null {
-  return raw === null || unmask ? raw : maskPhonesInText(raw);
-}
-
 export function runRejects(ctx: Context, opts: { import?: string; limit?: string }): number {
   const limit = positiveInt('--limit', opts.limit, 50);
   const importId = opts.import === undefined ? null : positiveInt('--import', opts.import, 1);
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
-    // The reason repeats the bad value, which may be a phone number: mask it too.
-    const rows = listRejects(db, importId, limit).map((r) => ({ ...r, reason: maskRaw(r.reason, ctx.unmask) ?? r.reason, raw: maskRaw(r.raw, ctx.unmask) }));
-    if (ctx.unmask && rows.length > 0) logUnmask(db, `rejects${importId === null ? '' : ` --import ${importId}`}`, rows.length);
+    // The raw rows and their reasons (which repeat the bad value) hold phone
+    // numbers: the output guard masks them in every form, human and --json.
+    const rows = listRejects(db, importId, limit);
+    ctx.privacy.rows(rows, (r) => `${r.file}:${r.line}`);
     if (ctx.json) {
       ctx.streams.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return EXIT.ok;

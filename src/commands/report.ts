@@ -9,9 +9,9 @@ import { buildReport, loadCalendar, missed, type Report, type ReportContext } fr
 import { previousMonth, Zone } from '../core/time.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { exportFindings, exportRectifications } from '../db/report.js';
-import { EXIT, QaError, UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { tr, type Lang } from '../i18n.js';
-import { maskPhonesInText } from '../core/mask.js';
+import { replaceDirAtomic, writeFileAtomic } from '../io/safeFile.js';
 import { parseMonthOption } from './options.js';
 
 const FORMATS = ['table', 'json', 'csv', 'md', 'html'] as const;
@@ -20,18 +20,6 @@ type Format = (typeof FORMATS)[number];
 function pickMonth(ctx: Context, zone: Zone, v: string | undefined): string {
   // Default: the last complete month.
   return parseMonthOption('--month', v) ?? previousMonth(zone.monthOf(ctx.now().getTime()));
-}
-
-/** Write a file so that readers see the old or the new content, never half of it. */
-export function writeAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw new QaError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: path.dirname(file) });
-  }
 }
 
 async function withReport<T>(ctx: Context, month: string, fn: (r: Report, rc: ReportContext) => Promise<T>): Promise<T> {
@@ -86,12 +74,15 @@ export async function runReport(ctx: Context, opts: { month?: string; format?: s
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${opts.format}"`);
   if (opts.out && !fs.existsSync(path.dirname(path.resolve(opts.out)))) throw new UsageError(`the folder for --out does not exist`, { where: path.dirname(path.resolve(opts.out)) });
   return withReport(ctx, month, async (r) => {
+    // The rows with free text the report shows (--unmask: their ids go to the audit log).
+    ctx.privacy.rows(r.findings.unsampled, (u) => `${u.kind}:${u.item_id}`);
     // Colour only for a table on stdout; a file never gets escape codes, FORCE_COLOR or not.
     const toTerminal = !opts.out && format === 'table';
     const text = await render(r, format, ctx.lang, toTerminal ? { env: ctx.env, tty: ctx.streams.stdout.isTTY } : { env: {}, tty: false });
     if (!toTerminal) warn(ctx, r);
     if (opts.out) {
-      writeAtomic(path.resolve(opts.out), text);
+      // Through the privacy guard like stdout: phones masked unless --unmask (then the file is 0600).
+      writeFileAtomic(path.resolve(opts.out), ctx.privacy.text(text), { private: ctx.unmask });
       if (ctx.json) ctx.streams.stdout.write(`${JSON.stringify({ month, out: path.resolve(opts.out), format, missed: missed(r) }, null, 2)}\n`);
       else ctx.streams.stderr.write(`${tr(ctx.lang, '报告已写入', 'report written to')} ${opts.out}\n`);
     } else {
@@ -101,8 +92,6 @@ export async function runReport(ctx: Context, opts: { month?: string; format?: s
   });
 }
 
-const mask = (v: unknown): unknown => (typeof v === 'string' ? maskPhonesInText(v) : v);
-
 export async function runExport(ctx: Context, opts: { month?: string; outDir?: string; check?: boolean; quiet?: boolean }): Promise<number> {
   if (!opts.outDir) throw new UsageError('--out-dir DIR is required', { hint: 'qa export --month 2026-10 --out-dir /srv/qa/reports' });
   const zone = new Zone(ctx.config().config.timezone);
@@ -111,12 +100,6 @@ export async function runExport(ctx: Context, opts: { month?: string; outDir?: s
   const [{ renderKpiCsv, renderReportHtml, renderReportMarkdown }, { toExcelCsv }] = await Promise.all([import('../render/report.js'), import('../render/csv.js')]);
   return withReport(ctx, month, async (r, rc) => {
     const L = ctx.lang;
-    // Only once the report exists: a failed export leaves no empty folder behind.
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-    } catch (e) {
-      throw new QaError(`cannot create the export folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { where: dir });
-    }
     const [start, end] = zone.monthRange(month);
     const asOf = Math.min(end, rc.now);
     const findings = exportFindings(rc.db, start, end, rc.config.rectification.callDepartment);
@@ -131,18 +114,26 @@ export async function runExport(ctx: Context, opts: { month?: string; outDir?: s
         'findings.csv',
         toExcelCsv(
           ['kind', 'item_id', 'checklist', 'department', 'staff_or_agent', 'sampled', 'unsampled_reason', 'changed_after_review', 'check', 'category', 'severity', 'result', 'note', 'auditor', 'found_at'],
-          findings.map((f) => [f.kind, f.item_id, f.checklist, f.department, f.staff_or_agent, f.sampled ? 'yes' : 'no', mask(f.unsampled_reason), f.changed_after_review ? 'yes' : 'no', f.check_code, f.category, f.severity, f.result, mask(f.note), f.auditor, iso(f.found_at)]),
+          findings.map((f) => [f.kind, f.item_id, f.checklist, f.department, f.staff_or_agent, f.sampled ? 'yes' : 'no', f.unsampled_reason, f.changed_after_review ? 'yes' : 'no', f.check_code, f.category, f.severity, f.result, f.note, f.auditor, iso(f.found_at)]),
         ),
       ],
       [
         'rectifications.csv',
         toExcelCsv(
           ['id', 'kind', 'item_id', 'check', 'severity', 'finding_note', 'owner_department', 'owner_person', 'opened_at', 'due_date', 'state', 'cause', 'measures', 'evidence', 'verification', 'done_at', 'verified_at', 'verified_by'],
-          rects.map((x) => [x.id, x.kind, x.item_id, x.check_code, x.severity, mask(x.finding_note), x.owner_department, x.owner_person, iso(x.opened_at), x.due_date, x.state, mask(x.cause), mask(x.measures), mask(x.evidence), mask(x.verification), iso(x.done_at), iso(x.verified_at), x.verified_by]),
+          rects.map((x) => [x.id, x.kind, x.item_id, x.check_code, x.severity, x.finding_note, x.owner_department, x.owner_person, iso(x.opened_at), x.due_date, x.state, x.cause, x.measures, x.evidence, x.verification, iso(x.done_at), iso(x.verified_at), x.verified_by]),
         ),
       ],
     ];
-    for (const [name, text] of files) writeAtomic(path.join(dir, name), text);
+    // The six files replace the old set as a whole (temp folder, then rename; SPEC §5),
+    // each through the privacy guard like stdout.
+    ctx.privacy.rows(findings, (f) => `${f.kind}:${f.item_id}`);
+    ctx.privacy.rows(rects, (x) => `rectification:${x.id}`);
+    replaceDirAtomic(
+      dir,
+      files.map(([name, text]) => [name, ctx.privacy.text(text)] as const),
+      { private: ctx.unmask },
+    );
     if (!opts.quiet) warn(ctx, r);
     const m = missed(r);
     if (ctx.json) {

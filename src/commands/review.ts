@@ -8,10 +8,11 @@ import type { Context } from '../context.js';
 import { assertReviewable, recordFinding, resolveItem, reviewState, type ReviewState } from '../app/review.js';
 import { currentUser } from '../core/actor.js';
 import { Zone } from '../core/time.js';
-import { logUnmask } from '../db/audit.js';
 import { openDb, resolveDbPath } from '../db/open.js';
 import { ReviewStore, type ItemKind } from '../db/review.js';
 import { pendingItems } from '../db/sampling.js';
+import { pendingCampaignItems } from '../db/campaign.js';
+import type { Db } from '../db/open.js';
 import { EXIT, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
 import { inquirerPrompts, Stopped, type Prompts } from '../io/prompts.js';
@@ -19,6 +20,8 @@ import { checkText, renderItem, severityLabel } from '../render/review.js';
 import { makeChalk } from '../render/term.js';
 
 export interface ReviewOptions {
+  /** `--calibration <id>`: answer a calibration's items blind instead (commands/people.ts). */
+  calibration?: string;
   item?: string;
   kind?: string;
   auditor?: string;
@@ -26,6 +29,10 @@ export interface ReviewOptions {
 }
 
 export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prompts = inquirerPrompts()): Promise<number> {
+  if (opts.calibration !== undefined) {
+    if (opts.item || opts.unsampled) throw new UsageError('--calibration walks the calibration’s own items: drop --item/--unsampled');
+    return (await import('./people.js')).runCalibrationReview(ctx, opts.calibration, opts, prompts);
+  }
   const refuseWithoutTerminal = (): void => {
     if (!ctx.interactive) {
       throw new UsageError('qa review asks questions and needs a terminal (stdin and stdout), without --no-input or CI', {
@@ -62,17 +69,25 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
   try {
     const queue: { kind: ItemKind; id: string }[] = opts.item
       ? [{ kind: resolveItem(store, opts.item, opts.kind as ItemKind | undefined).kind, id: opts.item }]
-      : pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+      : pendingQueue(db);
     if (queue.length === 0) {
       out.write(tr(L, '没有待审核的项目。先运行 qa sample。\n', 'Nothing is waiting for review. Run qa sample first.\n'));
       return EXIT.ok;
     }
-    if (ctx.unmask) logUnmask(db, `review (${auditor})`, queue.length);
     out.write(chalk.dim(tr(L, `${queue.length} 项待审核；每个答案即时保存，可随时按 s 停止，稍后继续。\n`, `${queue.length} item${queue.length === 1 ? '' : 's'} to review; every answer is saved at once — press s to stop and resume later.\n`)));
     for (const [n, next] of queue.entries()) {
       const item = resolveItem(store, next.id, next.kind);
       let st: ReviewState = reviewState(store, config, item);
-      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
+      ctx.privacy.rows([st.item.row], () => `${st.item.kind}:${st.item.id}`);
+      // SPEC §7: a campaign's item is marked, and says whether its answers count in the random-sample figures.
+      const mark = st.campaigns.length
+        ? ` ${chalk.magenta(
+            st.sampled
+              ? tr(L, `[专项 ${st.campaigns.join(', ')} · 也在随机样本中]`, `[campaign ${st.campaigns.join(', ')} · also in the random sample]`)
+              : tr(L, `[专项 ${st.campaigns.join(', ')} · 不计入随机抽查指标]`, `[campaign ${st.campaigns.join(', ')} · not counted in the random-sample figures]`),
+          )}`
+        : '';
+      out.write(`\n${chalk.bold(`[${n + 1}/${queue.length}]`)} ${st.checklist.kind}${mark}\n${renderItem(st, zone, L, ctx.unmask, chalk)}`);
       for (const check of st.checks) {
         if (check.answer) {
           out.write(chalk.dim(`  ✓ ${check.code}: ${check.answer.result}\n`));
@@ -124,4 +139,16 @@ export async function runReview(ctx: Context, opts: ReviewOptions, prompts: Prom
   } finally {
     db.close();
   }
+}
+
+/** The worklist `qa review` walks: the random sample's pending items, then the special campaigns' (SPEC §7). */
+function pendingQueue(db: Db): { kind: ItemKind; id: string }[] {
+  const queue = pendingItems(db).map((i) => ({ kind: i.kind, id: i.item_id }));
+  const seen = new Set(queue.map((q) => `${q.kind}:${q.id}`));
+  for (const c of pendingCampaignItems(db)) {
+    if (seen.has(`${c.kind}:${c.item_id}`)) continue;
+    seen.add(`${c.kind}:${c.item_id}`);
+    queue.push({ kind: c.kind, id: c.item_id });
+  }
+  return queue;
 }

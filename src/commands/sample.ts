@@ -11,7 +11,9 @@ import { idArgument, parseDateOption, parseMonthOption } from './options.js';
 import { metaGet, openDb, resolveDbPath } from '../db/open.js';
 import { isPending, pendingCount, SampleStore, worklist, type WorkItem } from '../db/sampling.js';
 import { EXIT, UsageError } from '../errors.js';
-import { logUnmask } from '../db/audit.js';
+import { getCampaign } from '../app/campaign.js';
+import { campaignWorklist, pendingCampaignItems } from '../db/campaign.js';
+import { tr } from '../i18n.js';
 
 function today(ctx: Context, zone: Zone): string {
   return zone.dateOf(ctx.now().getTime());
@@ -52,7 +54,7 @@ export async function runSample(ctx: Context, opts: { date?: string; seed?: stri
       const weeks = callWeeksFor(result.date);
       const pending = pendingCount(db, result.records.month, weeks);
       const first = shownItems(ctx, zone, withChecklistSizes(worklist(db, result.records.month, weeks, true, WORKLIST_HEAD), config.checklists));
-      if (ctx.unmask) logUnmask(db, `sample --date ${result.date}`, first.filter((i) => i.customer_phone).length);
+      ctx.privacy.rows(first, (i) => `${i.kind}:${i.item_id}`);
       // Renderers load chalk and cli-table3: only for human output.
       const [{ renderSampleResult, renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
       const chalk = makeChalk(ctx.env, ctx.streams.stdout.isTTY);
@@ -93,7 +95,8 @@ function weeksOfMonth(month: string): string[] {
   return out;
 }
 
-export async function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string }): Promise<number> {
+export async function runSampleList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string; campaign?: string }): Promise<number> {
+  if (opts.campaign !== undefined) return runCampaignList(ctx, opts as typeof opts & { campaign: string });
   const month = parseMonthOption('--month', opts.month);
   // --json wins over --format: it promises one JSON document.
   const format = ctx.json ? 'json' : (opts.format ?? 'table');
@@ -108,7 +111,7 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
   const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
   try {
     const shown = shownItems(ctx, zone, withChecklistSizes(worklist(db, m, weeks, !!opts.pending), config.checklists));
-    if (ctx.unmask) logUnmask(db, `sample list --month ${m}`, shown.filter((i) => i.customer_phone).length);
+    ctx.privacy.rows(shown, (i) => `${i.kind}:${i.item_id}`);
     const { stdout } = ctx.streams;
     if (format === 'json') {
       stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
@@ -119,6 +122,12 @@ export async function runSampleList(ctx: Context, opts: { month?: string; pendin
     } else {
       const [{ renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
       stdout.write(renderWorklist(m, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY), !!opts.pending));
+      // SPEC §7: the campaigns' items are on the worklist too (qa review walks them after these).
+      const campaigns = new Map<string, number>();
+      for (const c of pendingCampaignItems(db)) campaigns.set(c.campaign, (campaigns.get(c.campaign) ?? 0) + 1);
+      for (const [name, n] of campaigns) {
+        stdout.write(tr(ctx.lang, `专项「${name}」另有 ${n} 项待审 —— qa sample list --campaign ${name}\n`, `campaign ${name}: ${n} more pending — qa sample list --campaign ${name}\n`));
+      }
     }
     return EXIT.ok;
   } finally {
@@ -137,6 +146,40 @@ export async function runSampleVerify(ctx: Context, runArg: string): Promise<num
       ctx.streams.stdout.write(renderVerify(result, ctx.lang, makeChalk(ctx.env, ctx.streams.stdout.isTTY)));
     }
     return result.ok ? EXIT.ok : EXIT.failure;
+  } finally {
+    db.close();
+  }
+}
+
+/** `qa sample list --campaign NAME`: the campaign's items, in the worklist's shape (SPEC §7). */
+async function runCampaignList(ctx: Context, opts: { month?: string; pending?: boolean; format?: string; campaign: string }): Promise<number> {
+  if (opts.month !== undefined) throw new UsageError('--month and --campaign do not go together', { hint: `qa sample list --campaign ${opts.campaign} lists the campaign's items, whatever their month` });
+  const format = ctx.json ? 'json' : (opts.format ?? 'table');
+  if (!['table', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be table, json or csv, got "${format}"`);
+  const { config } = ctx.config();
+  const zone = new Zone(config.timezone);
+  const db = openDb(resolveDbPath(ctx.dbPath, ctx.env, ctx.cwd), { mustExist: true });
+  try {
+    const c = getCampaign(db, opts.campaign);
+    const items = campaignWorklist(db, c.id, !!opts.pending);
+    const inRandom = new Map(items.map((i) => [`${i.kind}:${i.item_id}`, !!i.in_random_sample]));
+    const shown = shownItems(ctx, zone, withChecklistSizes(items.map(({ in_random_sample: _, ...w }) => w), config.checklists)).map((i) => ({
+      ...i,
+      campaign: c.name,
+      in_random_sample: inRandom.get(`${i.kind}:${i.item_id}`) ?? false,
+    }));
+    ctx.privacy.rows(shown, (i) => `${i.kind}:${i.item_id}`);
+    const { stdout } = ctx.streams;
+    if (format === 'json') stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+    else if (format === 'csv') {
+      const { toExcelCsv } = await import('../render/csv.js');
+      const head = ['kind', 'item_id', 'period', 'stratum', 'run_id', 'drawn_on', 'at', 'department', 'staff_id', 'customer_phone', 'duration_seconds', 'recording_ref', 'status', 'answered', 'checks', 'in_random_sample'] as const;
+      stdout.write(toExcelCsv([...head], shown.map((i) => head.map((h) => i[h]))));
+    } else {
+      const [{ renderWorklist }, { makeChalk }] = await Promise.all([import('../render/sample.js'), import('../render/term.js')]);
+      stdout.write(renderWorklist(`campaign:${c.name}`, shown, ctx.lang, makeChalk(ctx.env, stdout.isTTY), !!opts.pending));
+    }
+    return EXIT.ok;
   } finally {
     db.close();
   }

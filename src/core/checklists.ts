@@ -11,7 +11,7 @@
  */
 import { RECORD_TYPES } from './kinds.js';
 
-export const CHECKLIST_KINDS = [...RECORD_TYPES, 'call'] as const;
+export const CHECKLIST_KINDS = [...RECORD_TYPES, 'call', 'inspection'] as const;
 export type ChecklistKind = (typeof CHECKLIST_KINDS)[number];
 
 export const CATEGORIES = ['conduct', 'process', 'result', 'privacy'] as const;
@@ -96,6 +96,20 @@ export const DEFAULT_CHECKLISTS: Readonly<Checklists> = {
     c('problem_handled', 'result', 'major', '问题得到处理或明确转办与时限', 'Problem handled, or escalated with a clear deadline'),
     c('correct_info', 'process', 'major', '提供的信息准确（价格、政策、时效）', 'Correct information given (prices, policy, timings)'),
     c('closing', 'conduct', 'minor', '规范结束语，确认是否还有其他需要', 'Standard closing; asked whether anything else is needed'),
+  ],
+  // On-site inspections of stores and home services (SPEC §7; seed 000 §三(二) 现场检查:
+  // "观察服务人员接待客户、设备交付、现场维修等操作是否符合标准"), checking the
+  // §三(一) conduct and privacy points that only show in person.
+  inspection: [
+    c('dress', 'conduct', 'minor', '服务人员着装统一整洁', 'Staff in uniform, neat and tidy'),
+    POLITE,
+    NO_FORBIDDEN,
+    c('patience', 'conduct', 'minor', '接待客户主动，服务态度耐心细致', 'Customer received promptly; patient, attentive attitude'),
+    c('equipment_knowledge', 'conduct', 'major', '设备知识掌握到位，能现场解答问题', 'Knows the equipment and answers questions on the spot'),
+    c('handover', 'process', 'major', '设备交付规范：当面检测、演示操作、交付验收单签收', 'Handover by the book: tested in front of the customer, demonstrated, acceptance form signed'),
+    c('repair_procedure', 'process', 'major', '现场维修按标准流程（故障确认、维修记录、修后测试与客户确认）', 'On-site repair by the procedure: fault confirmed, repair recorded, tested and confirmed with the customer'),
+    c('price_display', 'process', 'minor', '价目与收费标准公示清晰，无隐藏收费', 'Prices and charges shown clearly; no hidden fees'),
+    c('customer_info', 'privacy', 'critical', '屏幕、纸质单据上的客户信息未随意展示，单据妥善保管', 'Customer information not left visible on screens or paper; forms kept safe'),
   ],
 };
 

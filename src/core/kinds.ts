@@ -14,7 +14,8 @@ export type FieldType =
   | 'duration' // whole seconds >= 0
   | 'score' // 1–5
   | 'record_type' // one of RECORD_TYPES
-  | 'phone'; // text; full-width digits normalised, numbers Excel made of it refused (io/values.ts parsePhone)
+  | 'phone' // text; full-width digits normalised, numbers Excel made of it refused (io/values.ts parsePhone)
+  | 'choice'; // one of FieldDef.choices (stored as the English id)
 
 export interface FieldDef {
   name: string;
@@ -23,6 +24,8 @@ export interface FieldDef {
   aliases: readonly string[];
   /** Personal data: masked in every output unless --unmask. */
   personal?: boolean;
+  /** For 'choice': accepted spellings (lower-case) → the stored id. */
+  choices?: Readonly<Record<string, string>>;
 }
 
 export interface KindSchema {
@@ -62,6 +65,59 @@ const PHONE_ALIASES = ['客户电话', '手机号', '手机号码', '手机', '�
 const f = (name: string, type: FieldType, required: boolean, aliases: string[], personal = false): FieldDef =>
   personal ? { name, type, required, aliases, personal } : { name, type, required, aliases };
 
+/**
+ * Every 'choice' column's spellings, by index: a refused value's problem
+ * carries the index (a number survives the import worker's messages), so
+ * the message can list what the column accepts.
+ */
+export const CHOICE_SETS: Readonly<Record<string, string>>[] = [];
+
+/** The accepted values of a choice set, for messages: "normal 一般, major 重大". */
+export function choiceList(set: number): string {
+  const choices = CHOICE_SETS[set] ?? {};
+  const ids = [...new Set(Object.values(choices))];
+  return ids
+    .map((i) => {
+      const zh = Object.keys(choices).find((k) => choices[k] === i && /[^\x00-\x7f]/.test(k));
+      return zh ? `${i} ${zh}` : i;
+    })
+    .join(', ');
+}
+
+/** A 'choice' column: its ids with their Chinese names (SPEC §6), each accepted in either language. */
+const choice = (name: string, aliases: string[], values: Record<string, string[]>): FieldDef => {
+  const choices: Record<string, string> = {};
+  for (const [id, spellings] of Object.entries(values)) for (const s of [id, ...spellings]) choices[s.toLowerCase()] = id;
+  CHOICE_SETS.push(choices);
+  return { name, type: 'choice', required: false, aliases, choices };
+};
+
+/** Complaint severity (SPEC §6): 一般 / 重大. */
+export const COMPLAINT_SEVERITIES = { normal: ['一般', '普通'], major: ['重大', '严重'] } as const;
+/** Survey channels (SPEC §6; 001 第八条 线上问卷, 电话回访, 深度访谈; 000 §三(二) 电话或短信回访). */
+export const SURVEY_CHANNELS = {
+  phone: ['电话', '电话回访', 'tel', 'call'],
+  sms: ['短信', '短信回访', 'text'],
+  online: ['线上', '线上问卷', '问卷', 'web', 'wechat', '微信'],
+  interview: ['访谈', '深度访谈', '面谈', 'visit'],
+} as const;
+export type SurveyChannel = keyof typeof SURVEY_CHANNELS;
+
+/** The survey questions of 000 §三(二) and 001 第七条 (SPEC §6): yes/no shares and 1–5 dimension means. */
+export const SURVEY_QUESTIONS: readonly { id: string; kind: 'share' | 'mean'; zh: string; en: string }[] = [
+  { id: 'overall', kind: 'mean', zh: '整体评分', en: 'Overall score' },
+  { id: 'would_recommend', kind: 'share', zh: '愿意推荐', en: 'Would recommend' },
+  { id: 'attitude_ok', kind: 'share', zh: '服务态度满意', en: 'Satisfied with the staff attitude' },
+  { id: 'resolved_in_time', kind: 'share', zh: '问题及时解决', en: 'Problem solved in time' },
+  { id: 'recommendation_fit', kind: 'share', zh: '推荐符合需求', en: 'Recommended kit fitted the need' },
+  { id: 'hidden_fee', kind: 'share', zh: '存在隐藏收费', en: 'Hidden fees reported' },
+  { id: 'consult_score', kind: 'mean', zh: '咨询对接', en: 'Consultation' },
+  { id: 'plan_score', kind: 'mean', zh: '方案与合同', en: 'Plan and contract' },
+  { id: 'delivery_score', kind: 'mean', zh: '设备交付', en: 'Delivery' },
+  { id: 'tech_score', kind: 'mean', zh: '技术支持', en: 'Technical support' },
+  { id: 'return_score', kind: 'mean', zh: '设备回收', en: 'Equipment return' },
+];
+
 export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
   records: {
     kind: 'records',
@@ -87,6 +143,8 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('device_intact', 'bool', false, ['设备完好']),
       f('status', 'text', false, ['状态']),
       f('notes', 'text', false, ['备注']),
+      // SPEC §7: the outside partner (logistics / repair vendor) that did the work.
+      f('partner', 'text', false, ['合作方', '合作服务商', '服务商', 'vendor']),
     ],
   },
   calls: {
@@ -124,6 +182,13 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('related_record_id', 'text', false, ['关联记录']),
       f('department', 'text', false, ['部门']),
       f('category', 'text', false, ['类别']),
+      // SPEC §6 (002 三(一)3 信息登记: 问题描述及诉求; 三(二)2 专人负责; 三(三)2 结果反馈)
+      f('description', 'text', false, ['问题描述', '投诉内容']),
+      f('demand', 'text', false, ['客户诉求', '诉求']),
+      choice('severity', ['严重程度', '投诉等级'], COMPLAINT_SEVERITIES as unknown as Record<string, string[]>),
+      f('staff_id', 'text', false, ['涉及员工', '被投诉人']),
+      f('owner', 'text', false, ['负责人', '处理人']),
+      f('feedback_at', 'timestamp', false, ['反馈时间', '结果反馈时间']),
     ],
   },
   surveys: {
@@ -138,8 +203,18 @@ export const KIND_SCHEMAS: Readonly<Record<Kind, KindSchema>> = {
       f('surveyed_at', 'timestamp', true, ['回访时间']),
       f('overall', 'score', false, ['整体评分', '满意度']),
       f('would_recommend', 'bool', false, ['是否推荐']),
-      f('channel', 'text', false, ['方式']),
+      choice('channel', ['方式', '回访方式', '渠道'], SURVEY_CHANNELS as unknown as Record<string, string[]>),
       f('record_id', 'text', false, ['关联记录']),
+      // SPEC §6: the questions of 000 §三(二) 客户回访 and 001 第七条.
+      f('attitude_ok', 'bool', false, ['服务态度满意', '态度满意']),
+      f('resolved_in_time', 'bool', false, ['问题及时解决', '及时解决']),
+      f('recommendation_fit', 'bool', false, ['推荐符合需求', '推荐适配']),
+      f('hidden_fee', 'bool', false, ['存在隐藏收费', '隐藏收费']),
+      f('consult_score', 'score', false, ['咨询对接', '咨询对接评分']),
+      f('plan_score', 'score', false, ['方案与合同', '方案与合同评分']),
+      f('delivery_score', 'score', false, ['设备交付', '设备交付评分']),
+      f('tech_score', 'score', false, ['技术支持', '技术支持评分']),
+      f('return_score', 'score', false, ['设备回收', '设备回收评分']),
     ],
   },
 };

@@ -7,9 +7,11 @@
  * (`kpis.<id>.target`, `kpis.<id>.op`).
  */
 import type { ComplaintRow, RecordFigures, ReviewedItem, SurveyFigures, WeekFigures } from '../db/report.js';
+import type { CallbackFigures } from '../db/cases.js';
 import type { WorkCalendar } from './calendar.js';
 import { workdayDeadline } from './calendar.js';
 import type { Zone } from './time.js';
+import { SURVEY_CHANNELS, type SurveyChannel } from './kinds.js';
 
 export type Op = '>=' | '<=' | '=';
 
@@ -26,6 +28,12 @@ export interface MonthFigures {
   overdueAtEnd: number;
   /** The instant the month is judged at: its end, or now for the current month. */
   asOf: number;
+  /** SPEC §6: complainants resolved in M, rentals ended in M, and surveys by callback channel. */
+  callbacks: CallbackFigures;
+  /** When the report is made: callback windows that straddle the month's end are judged then. */
+  reportedAt: number;
+  /** On-site inspections dated in the month (SPEC §7). */
+  inspections: number;
 }
 
 export interface Counted {
@@ -43,6 +51,8 @@ export interface KpiContext {
   callsPerWeek: number;
   /** Years whose working days had to be assumed Mon–Fri. */
   guessed: Set<number>;
+  /** complaint_callback: days after resolved_at (config callback.complaintDays, SPEC §6). */
+  complaintDays: number;
 }
 
 export interface KpiDef {
@@ -69,6 +79,135 @@ function withinHours(rows: readonly ComplaintRow[], field: keyof ComplaintRow, h
   const ok = known.filter((r) => (r[field] as number) - r.received_at <= hours * HOUR);
   return ratio(ok.length, known.length, rows.length - known.length);
 }
+
+/** complaint_handling_on_time: each of the four timing rules of one complaint — true, false, or null when a value is missing. */
+export function complaintTimings(c: ComplaintRow, ctx: KpiContext): [boolean | null, boolean | null, boolean | null, boolean | null] {
+  const within = (t: number | null, hours: number): boolean | null => (t === null ? null : t - c.received_at <= hours * HOUR);
+  let resolution: boolean | null = null;
+  if (c.solution_confirmed_at !== null && c.resolved_at !== null) {
+    const d = workdayDeadline(ctx.calendar, ctx.zone, c.solution_confirmed_at, 3);
+    d.guessedYears.forEach((y) => ctx.guessed.add(y));
+    resolution = c.resolved_at < d.deadline;
+  }
+  return [within(c.acknowledged_at, 24), within(c.verification_started_at, 24), within(c.investigated_at, 48), resolution];
+}
+
+/**
+ * A callback rule judged at `asOf` (the report's time: a window may run past
+ * the month's end): a row counts once it was surveyed in time
+ * (ok) or its deadline has passed (late); a row still inside its window with
+ * no survey yet is not judged. Rows without a customer are missing.
+ */
+function callbackRule<T extends { customer_id: string | null; surveyed_at: number | null }>(rows: readonly T[], deadline: (r: T) => number, asOf: number): Counted {
+  let ok = 0;
+  let judged = 0;
+  let missing = 0;
+  for (const r of rows) {
+    if (r.customer_id === null) {
+      missing++;
+      continue;
+    }
+    const d = deadline(r);
+    if (r.surveyed_at !== null && r.surveyed_at < d) {
+      ok++;
+      judged++;
+    } else if (d <= asOf) judged++;
+  }
+  return ratio(ok, judged, missing);
+}
+
+/** The KPIs SPEC §6 adds (complaint cases and the callback programme). */
+export const CASE_KPIS: readonly KpiDef[] = [
+  {
+    id: 'complaint_verified',
+    zh: '投诉形成核查报告',
+    en: 'Complaints with a verification report',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '000 §三(二)',
+    // Complaints received in M with a verification report (founded or not) recorded by the report's time.
+    compute: (f) => ratio(f.complaints.filter((c) => c.founded !== null).length, f.complaints.length),
+  },
+  {
+    id: 'complaint_feedback',
+    zh: '解决后向客户反馈结果',
+    en: 'Resolved complaints with the result fed back',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002 三(三)2',
+    // Complaints received in M and resolved: those with feedback_at. Unresolved ones show as missing.
+    compute: (f) => {
+      const resolved = f.complaints.filter((c) => c.resolved_at !== null);
+      return ratio(resolved.filter((c) => c.feedback_at !== null).length, resolved.length, f.complaints.length - resolved.length);
+    },
+  },
+  {
+    id: 'complaint_callback',
+    zh: '投诉客户解决后回访',
+    en: 'Complainants called back after resolution',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '002 三(四)3',
+    // Complainants whose (latest) complaint was resolved in M: a survey within
+    // complaintDays × 24 h of resolved_at. Judged once surveyed or once the window closed.
+    // (≤ N × 24 h: the exclusive deadline is one millisecond later.)
+    compute: (f, ctx) => callbackRule(f.callbacks.complainants, (r) => r.resolved_at + ctx.complaintDays * 24 * HOUR + 1, f.reportedAt),
+  },
+  {
+    id: 'complaint_handling_on_time',
+    zh: '投诉处理及时率（四项时限全部达标）',
+    en: 'Complaints handled on time (all four limits)',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '004 第四条',
+    // Ack 24 h, verification 24 h, investigation 48 h, resolution 3 working days
+    // after the agreed solution. A complaint that missed any known limit fails;
+    // one that met all four passes; one missing a value and late on none is missing.
+    compute: (f, ctx) => {
+      let ok = 0;
+      let failed = 0;
+      for (const c of f.complaints) {
+        const t = complaintTimings(c, ctx);
+        if (t.includes(false)) failed++;
+        else if (t.every((x) => x === true)) ok++;
+      }
+      return ratio(ok, ok + failed, f.complaints.length - ok - failed);
+    },
+  },
+  {
+    id: 'survey_within_3wd',
+    zh: '租赁结束 3 个工作日内回访',
+    en: 'Ended rentals surveyed within 3 working days',
+    kind: 'rate',
+    op: '>=',
+    target: 1,
+    source: '001 第六条',
+    // Return records completed in M: the customer's first survey at or after
+    // completed_at, before the end of the 3rd working day after it.
+    compute: (f, ctx) => {
+      // One deadline per local day (a month has tens of thousands of returns, a few dozen days).
+      const byDay = new Map<string, number>();
+      return callbackRule(
+        f.callbacks.rentalsEnded,
+        (r) => {
+          const day = ctx.zone.dateOf(r.completed_at);
+          let deadline = byDay.get(day);
+          if (deadline === undefined) {
+            const d = workdayDeadline(ctx.calendar, ctx.zone, r.completed_at, 3);
+            d.guessedYears.forEach((y) => ctx.guessed.add(y));
+            byDay.set(day, (deadline = d.deadline));
+          }
+          return deadline;
+        },
+        f.reportedAt,
+      );
+    },
+  },
+];
 
 export const KPIS: readonly KpiDef[] = [
   {
@@ -108,11 +247,12 @@ export const KPIS: readonly KpiDef[] = [
     op: '>=',
     target: 0.3,
     source: '000 §三(二)',
-    // As SPEC §5 writes it: distinct customers surveyed in M (surveyed_at
-    // decides the month) over distinct customers with a record in M. A
-    // callback early in M+1 about a record late in M counts in M+1, so none is
-    // lost at a month boundary; the rate can exceed 100 % in principle.
-    compute: (f) => ratio(f.surveys.distinctCustomers, f.records.distinctCustomers),
+    // SPEC §6 (changes §5): distinct customers served in M (a record in M)
+    // who had a survey in M by a callback channel (config
+    // kpis.callback_coverage.channels, default phone and SMS: 000 §三(二)
+    // 电话或短信回访) / distinct customers served in M. A callback early in
+    // M+1 about a record late in M counts nowhere: the rule is per month.
+    compute: (f) => ratio(f.callbacks.servedSurveyed, f.records.distinctCustomers),
   },
   {
     id: 'audit_pass_rate',
@@ -186,6 +326,7 @@ export const KPIS: readonly KpiDef[] = [
       return ratio(ok, known.length, f.complaints.length - known.length);
     },
   },
+  ...CASE_KPIS,
   {
     id: 'satisfaction_rate',
     zh: '客户满意率（4 分及以上）',
@@ -292,6 +433,17 @@ export const KPIS: readonly KpiDef[] = [
     source: '000 §一(三)',
     compute: (f) => ({ numerator: f.overdueAtEnd, denominator: null }),
   },
+  {
+    // SPEC §7: on-site inspections dated in M (000 §三(二) 现场检查: 每月至少开展2次).
+    id: 'onsite_inspections',
+    zh: '现场检查次数',
+    en: 'On-site inspections',
+    kind: 'count',
+    op: '>=',
+    target: 2,
+    source: '000 §三(二)',
+    compute: (f) => ({ numerator: f.inspections, denominator: null }),
+  },
 ];
 
 export interface KpiValue {
@@ -330,11 +482,25 @@ export function parseKpiOverrides(raw: unknown): Record<string, TargetOverride> 
       } else if (k === 'op') {
         if (x !== '>=' && x !== '<=' && x !== '=') throw new Error(`kpis.${id}.op: must be ">=", "<=" or "="`);
         o.op = x;
-      } else throw new Error(`kpis.${id}.${k}: unknown key (use target and op)`);
+      } else if (k === 'channels' && id === 'callback_coverage') {
+        // Checked by callbackChannels (SPEC §6).
+        callbackChannels(raw);
+      } else throw new Error(`kpis.${id}.${k}: unknown key (use target and op${id === 'callback_coverage' ? ', or channels' : ''})`);
     }
     out[id] = o;
   }
   return out;
+}
+
+/** The survey channels that count for callback_coverage: config kpis.callback_coverage.channels, default phone and sms (SPEC §6). */
+export function callbackChannels(raw: unknown): SurveyChannel[] {
+  const v = (raw as { callback_coverage?: { channels?: unknown } } | undefined)?.callback_coverage?.channels;
+  if (v === undefined) return ['phone', 'sms'];
+  const ids = Object.keys(SURVEY_CHANNELS);
+  if (!Array.isArray(v) || v.length === 0 || !v.every((c) => typeof c === 'string' && ids.includes(c))) {
+    throw new Error(`kpis.callback_coverage.channels: must be a non-empty list of ${ids.join(', ')}`);
+  }
+  return [...new Set(v as SurveyChannel[])];
 }
 
 export function meets(value: number, op: Op, target: number): boolean {

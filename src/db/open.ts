@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { QaError } from '../errors.js';
+import { msg } from '../i18n.js';
 import { installVersionTriggers, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 
 export type Db = Database.Database;
@@ -26,9 +27,9 @@ export interface OpenOptions {
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 const damaged = (file: string, what: string): QaError =>
-  new QaError(`the qa database is damaged: ${what}`, {
+  new QaError(msg(`qa 数据库已损坏：${what}`, `the qa database is damaged: ${what}`), {
     where: file,
-    hint: 'nothing was written to it. Restore it from a backup (qa db check tells what is wrong); keep the damaged file for investigation',
+    hint: msg('未向其写入任何内容。请从备份恢复（qa db check 可以说明哪里有问题）；保留损坏的文件以便调查', 'nothing was written to it. Restore it from a backup (qa db check tells what is wrong); keep the damaged file for investigation'),
   });
 
 /**
@@ -56,18 +57,18 @@ export function checkDbFile(file: string): void {
   if (size === 0) return; // a new database
   if (head.length < 16 || !head.subarray(0, 16).equals(SQLITE_MAGIC)) {
     if (head.length >= 16 || size >= 16 || !SQLITE_MAGIC.subarray(0, head.length).equals(head)) {
-      throw new QaError('this file is not a qa database (not an SQLite file)', { where: file, hint: 'pass --db PATH to a qa database, or to a new file name' });
+      throw new QaError(msg('这个文件不是 qa 数据库（不是 SQLite 文件）', 'this file is not a qa database (not an SQLite file)'), { where: file, hint: msg('用 --db PATH 指向 qa 数据库，或一个新文件名', 'pass --db PATH to a qa database, or to a new file name') });
     }
   }
-  if (head.length < 100) throw damaged(file, `the file is cut short (${size} bytes, shorter than its 100-byte header)`);
+  if (head.length < 100) throw damaged(file, msg(`文件被截断（${size} 字节，比 100 字节的文件头还短）`, `the file is cut short (${size} bytes, shorter than its 100-byte header)`));
   const raw = head.readUInt16BE(16);
   const pageSize = raw === 1 ? 65536 : raw;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damaged(file, 'its header is unreadable (page size)');
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damaged(file, msg('文件头无法读取（页大小）', 'its header is unreadable (page size)'));
   const pages = head.readUInt32BE(28);
   const headerValid = head.readUInt32BE(24) === head.readUInt32BE(92);
-  if (size % pageSize !== 0) throw damaged(file, `the file is cut short (${size} bytes is not a whole number of ${pageSize}-byte pages)`);
+  if (size % pageSize !== 0) throw damaged(file, msg(`文件被截断（${size} 字节不是 ${pageSize} 字节页的整数倍）`, `the file is cut short (${size} bytes is not a whole number of ${pageSize}-byte pages)`));
   if (headerValid && pages > 0 && size < pages * pageSize) {
-    throw damaged(file, `the file is cut short (${size} bytes; its header says ${pages * pageSize})`);
+    throw damaged(file, msg(`文件被截断（${size} 字节；文件头记录为 ${pages * pageSize}）`, `the file is cut short (${size} bytes; its header says ${pages * pageSize})`));
   }
 }
 
@@ -164,9 +165,9 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     db.pragma(`busy_timeout = ${busy}`);
     // Another application's SQLite file: refuse before anything (WAL, tables) touches it.
     if (isForeign(db)) {
-      throw new QaError("this SQLite file belongs to another application: it has tables but none of qa's", {
+      throw new QaError(msg('这个 SQLite 文件属于其他应用：它有表，但没有 qa 的表', "this SQLite file belongs to another application: it has tables but none of qa's"), {
         where: file,
-        hint: 'qa left it untouched. Pass --db PATH to a qa database, or to a new file name',
+        hint: msg('qa 没有改动它。用 --db PATH 指向 qa 数据库，或一个新文件名', 'qa left it untouched. Pass --db PATH to a qa database, or to a new file name'),
       });
     }
     db.pragma('journal_mode = WAL');

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import { RECORD_TYPES } from '../core/kinds.js';
 import type { Db } from './open.js';
+import { VIEW_SQL } from './review.js';
 
 const TYPES_SQL = RECORD_TYPES.map((t) => `'${t}'`).join(', ');
 
@@ -209,19 +210,33 @@ export interface ComplaintRow {
   resolved_at: number | null;
   department: string | null;
   category: string | null;
+  /** SPEC §6 columns. */
+  feedback_at: number | null;
+  severity: string | null;
+  staff_id: string | null;
+  /** The verification report in force at `asOf`: 1 founded, 0 unfounded, null none yet. */
+  founded: 0 | 1 | null;
 }
 
-export function complaintRows(db: Db, start: number, end: number): ComplaintRow[] {
+/** Complaints received in [start, end), with their verification (as recorded before `asOf`). */
+export function complaintRows(db: Db, start: number, end: number, asOf: number = Number.MAX_SAFE_INTEGER): ComplaintRow[] {
   return db
     .prepare(
-      `SELECT complaint_id, customer_id, received_at, acknowledged_at, verification_started_at, investigated_at,
-              solution_confirmed_at, resolved_at, department, category
-       FROM complaints WHERE received_at >= ? AND received_at < ? ORDER BY received_at`,
+      `SELECT c.complaint_id, c.customer_id, c.received_at, c.acknowledged_at, c.verification_started_at, c.investigated_at,
+              c.solution_confirmed_at, c.resolved_at, c.department, c.category, c.feedback_at, c.severity, c.staff_id,
+              (SELECT v.founded FROM complaint_verifications v WHERE v.complaint_id = c.complaint_id AND v.verified_at < :t
+               ORDER BY v.id DESC LIMIT 1) AS founded
+       FROM complaints c WHERE c.received_at >= :s AND c.received_at < :e ORDER BY c.received_at`,
     )
-    .all(start, end) as ComplaintRow[];
+    .all({ s: start, e: end, t: asOf }) as ComplaintRow[];
 }
 
-/** A review of an item of the month (records by occurred_at, calls by started_at), with its answers. */
+/**
+ * A review of an item of the month (records by occurred_at, calls by
+ * started_at), with its answers. Reviews started for a special campaign's
+ * item outside the random sample are not here (SPEC §7: never in
+ * audit_pass_rate, coverage or the bounds); the campaign section has them.
+ */
 export interface ReviewedItem {
   review_id: number;
   kind: 'records' | 'calls';
@@ -240,17 +255,26 @@ export interface ReviewedItem {
   weight_passed: number;
 }
 
+/**
+ * A field of the item as the auditor saw it (reviews.snapshot), else — for a
+ * snapshot without that key — the current value. SPEC §5: findings by
+ * department/staff use the snapshot, so a later re-export that moves a record
+ * to another department does not charge that department with the failure.
+ */
+const seen = (field: string, current: string): string =>
+  `(CASE WHEN json_type(v.snapshot, '$.${field}') IS NOT NULL THEN v.snapshot ->> '$.${field}' ELSE ${current} END)`;
+
 export function reviewedItems(db: Db, start: number, end: number, callDepartment: string): ReviewedItem[] {
   return db
     .prepare(
       `WITH items AS (
-         SELECT v.*, r.record_type AS stratum, r.department AS department, r.import_id AS cur_import
+         SELECT v.*, r.record_type AS stratum, ${seen('department', 'r.department')} AS department, r.import_id AS cur_import
          FROM reviews v JOIN records r ON v.kind = 'records' AND r.record_id = v.item_id
-         WHERE r.occurred_at >= :s AND r.occurred_at < :e
+         WHERE r.occurred_at >= :s AND r.occurred_at < :e AND v.campaign IS NULL
          UNION ALL
          SELECT v.*, c.agent_id AS stratum, :calldept AS department, c.import_id AS cur_import
          FROM reviews v JOIN calls c ON v.kind = 'calls' AND c.call_id = v.item_id
-         WHERE c.started_at >= :s AND c.started_at < :e
+         WHERE c.started_at >= :s AND c.started_at < :e AND v.campaign IS NULL
        )
        SELECT i.id AS review_id, i.kind, i.item_id, i.checklist, i.stratum, i.department, i.sampled, i.unsampled_reason, i.checks_total,
               (i.snapshot_import_id IS NOT NULL AND i.cur_import <> i.snapshot_import_id) AS changed_after_review,
@@ -310,14 +334,17 @@ export interface RectificationFigure {
 export function rectificationFigures(db: Db, asOf: number): RectificationFigure[] {
   return db
     .prepare(
-      `SELECT id, owner_department, owner_person, opened_at, item_id, check_code, severity, first_done_at,
-              coalesce(last_step ->> '$[0]', 'open') AS state_then, coalesce(last_step ->> '$[1]', due_date) AS due_then
-       FROM (SELECT x.id, x.owner_department, x.owner_person, x.opened_at, x.due_date, v.item_id, f.check_code, f.severity,
-                    (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
-                    (SELECT json_array(s.to_state, s.due_date) FROM rectification_steps s
-                     WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS last_step
-             FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
-             WHERE x.opened_at < :t)
+      `SELECT * FROM (
+         SELECT id, owner_department, owner_person, opened_at, item_id, check_code, severity, first_done_at,
+                coalesce(last_step ->> '$[0]', 'open') AS state_then, coalesce(last_step ->> '$[1]', due_date) AS due_then
+         FROM (SELECT x.id, x.owner_department, x.owner_person, x.opened_at, x.due_date, x.item_id, x.check_code, x.severity,
+                      (SELECT min(s.at) FROM rectification_steps s WHERE s.rectification_id = x.id AND s.to_state = 'done') AS first_done_at,
+                      (SELECT json_array(s.to_state, s.due_date) FROM rectification_steps s
+                       WHERE s.rectification_id = x.id AND s.at < :t ORDER BY s.at DESC, s.id DESC LIMIT 1) AS last_step
+               FROM (${VIEW_SQL}) x
+               WHERE x.opened_at < :t))
+       -- A withdrawn one (a corrected finding, a complaint re-verified as unfounded) is
+       -- counted by state, and never as due or overdue (app/report.ts, core/rectification.ts).
        ORDER BY due_then, id`,
     )
     .all({ t: asOf }) as RectificationFigure[];
@@ -327,8 +354,10 @@ export function rectificationFigures(db: Db, asOf: number): RectificationFigure[
 export function exportFindings(db: Db, start: number, end: number, callDepartment: string): Record<string, unknown>[] {
   return db
     .prepare(
-      `SELECT v.kind, v.item_id, v.checklist, coalesce(r.department, CASE WHEN v.kind = 'calls' THEN :calldept END) AS department,
-              coalesce(r.staff_id, c.agent_id) AS staff_or_agent, v.sampled, v.unsampled_reason,
+      `SELECT v.kind, v.item_id, v.checklist,
+              CASE WHEN v.kind = 'calls' THEN :calldept ELSE ${seen('department', 'r.department')} END AS department,
+              CASE WHEN v.kind = 'calls' THEN ${seen('agent_id', 'c.agent_id')} ELSE ${seen('staff_id', 'r.staff_id')} END AS staff_or_agent,
+              v.sampled, v.unsampled_reason,
               (v.snapshot_import_id IS NOT NULL AND coalesce(r.import_id, c.import_id) <> v.snapshot_import_id) AS changed_after_review,
               f.check_code, f.category, f.severity, f.result, f.note, f.auditor, f.found_at
        FROM reviews v
@@ -345,9 +374,9 @@ export function exportFindings(db: Db, start: number, end: number, callDepartmen
 export function exportRectifications(db: Db, asOf: number): Record<string, unknown>[] {
   return db
     .prepare(
-      `SELECT x.id, v.kind, v.item_id, f.check_code, f.severity, f.note AS finding_note, x.owner_department, x.owner_person,
+      `SELECT x.id, x.kind, x.item_id, x.check_code, x.severity, x.finding_note, x.owner_department, x.owner_person,
               x.opened_at, x.due_date, x.state, x.cause, x.measures, x.evidence, x.verification, x.done_at, x.verified_at, x.verified_by
-       FROM rectifications x JOIN findings f ON f.id = x.finding_id JOIN reviews v ON v.id = f.review_id
+       FROM (${VIEW_SQL}) x
        WHERE x.opened_at < ? ORDER BY x.id`,
     )
     .all(asOf) as Record<string, unknown>[];

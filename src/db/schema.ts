@@ -373,6 +373,290 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 6,
+    description: 'rectification sources: findings, complaints, surveys, inspections, partners; the withdrawn state',
+    up: (db) => {
+      db.exec(`
+        -- Rectifications come from a failed check (a finding), a founded
+        -- complaint or a survey follow-up (SPEC §6), a failed inspection check
+        -- or a partner evaluation (SPEC §7): finding_id becomes optional and
+        -- each row names its source; subject_* hold, for a source without a
+        -- finding, what a finding would say (its check, text, note, who, when);
+        -- 'withdrawn' (SPEC §4 corrections) joins the states. SQLite cannot drop a NOT NULL: the table (and
+        -- its steps, which reference it) are rebuilt. Copies first, then the
+        -- old tables are dropped child-first (no row refers to a dropped
+        -- table while foreign keys are on), then recreated and refilled.
+        CREATE TEMP TABLE rect_copy AS SELECT * FROM rectifications;
+        CREATE TEMP TABLE rect_steps_copy AS SELECT * FROM rectification_steps;
+        DROP TABLE rectification_steps;
+        DROP TABLE rectifications;
+        CREATE TABLE rectifications (
+          id               INTEGER PRIMARY KEY,
+          finding_id       INTEGER UNIQUE REFERENCES findings(id),
+          source           TEXT NOT NULL DEFAULT 'finding' CHECK (source IN ('finding', 'complaint', 'survey', 'inspection', 'partner')),
+          source_id        TEXT,            -- complaint_id / survey_id / inspection id / partner name (null for a finding)
+          state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified', 'withdrawn')),
+          owner_department TEXT,
+          owner_person     TEXT,
+          opened_at        INTEGER NOT NULL,
+          due_date         TEXT NOT NULL,   -- YYYY-MM-DD local: due by the end of that day
+          cause            TEXT,
+          measures         TEXT,
+          evidence         TEXT,
+          verification     TEXT,
+          done_at          INTEGER,
+          done_by          TEXT,
+          verified_at      INTEGER,
+          verified_by      TEXT,
+          updated_at       INTEGER NOT NULL,
+          subject_kind     TEXT,            -- inspections | partners (SPEC §7)
+          subject_id       TEXT,
+          subject_check    TEXT,            -- the check code, or "evaluation"
+          subject_category TEXT,
+          subject_severity TEXT,
+          subject_text     TEXT,            -- zh / en text of the check, or the evaluation's summary
+          subject_note     TEXT,
+          subject_by       TEXT,
+          subject_at       INTEGER,
+          CHECK ((source = 'finding') = (finding_id IS NOT NULL)),
+          CHECK ((source = 'finding') = (source_id IS NULL))
+        );
+        CREATE INDEX rectifications_state ON rectifications(state, due_date);
+        CREATE INDEX rectifications_due ON rectifications(due_date);
+        -- One live rectification per complaint or survey (a withdrawn one stays beside a later one).
+        CREATE UNIQUE INDEX rectifications_source ON rectifications(source, source_id) WHERE source IN ('complaint', 'survey') AND state <> 'withdrawn';
+        CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
+        CREATE TABLE rectification_steps (
+          id                INTEGER PRIMARY KEY,
+          rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
+          from_state        TEXT,
+          to_state          TEXT NOT NULL,
+          actor             TEXT NOT NULL,
+          at                INTEGER NOT NULL,
+          note              TEXT,
+          due_date          TEXT
+        );
+        CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
+        INSERT INTO rectifications (id, finding_id, source, source_id, state, owner_department, owner_person, opened_at, due_date, cause, measures,
+                                    evidence, verification, done_at, done_by, verified_at, verified_by, updated_at)
+          SELECT id, finding_id, 'finding', NULL, state, owner_department, owner_person, opened_at, due_date, cause, measures,
+                 evidence, verification, done_at, done_by, verified_at, verified_by, updated_at FROM temp.rect_copy;
+        INSERT INTO rectification_steps SELECT * FROM temp.rect_steps_copy;
+        DROP TABLE temp.rect_copy;
+        DROP TABLE temp.rect_steps_copy;
+        CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+        CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      `);
+    },
+  },
+  {
+    version: 7,
+    description: 'people: finding corrections, the withdrawn rectification state, disputes, calibration',
+    up: (db) => {
+      // Corrections (SPEC §4): an answer changes only together with a recorded
+      // amendment that keeps the original; the trigger refuses anything else.
+      db.exec(`
+        CREATE TABLE finding_amendments (
+          id                   INTEGER PRIMARY KEY,
+          finding_id           INTEGER NOT NULL REFERENCES findings(id),
+          old_result           TEXT NOT NULL,
+          old_note             TEXT,
+          new_result           TEXT NOT NULL CHECK (new_result IN ('pass', 'fail', 'na')),
+          new_note             TEXT,
+          reason               TEXT NOT NULL,
+          actor                TEXT NOT NULL,
+          at                   INTEGER NOT NULL,
+          dispute_id           INTEGER,          -- set when a dispute's overturn made it
+          rectification_id     INTEGER,          -- the rectification it withdrew, opened or reopened
+          rectification_action TEXT              -- withdrawn | opened | reopened | kept
+        );
+        CREATE INDEX finding_amendments_finding ON finding_amendments(finding_id);
+        CREATE TRIGGER finding_amendments_no_update BEFORE UPDATE ON finding_amendments BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+        CREATE TRIGGER finding_amendments_no_delete BEFORE DELETE ON finding_amendments BEGIN SELECT RAISE(ABORT, 'amendments are append-only'); END;
+
+        DROP TRIGGER findings_no_update;
+        CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings
+        WHEN NEW.id IS NOT OLD.id OR NEW.review_id IS NOT OLD.review_id OR NEW.check_code IS NOT OLD.check_code
+          OR NEW.category IS NOT OLD.category OR NEW.severity IS NOT OLD.severity OR NEW.check_text IS NOT OLD.check_text
+          OR NEW.auditor IS NOT OLD.auditor OR NEW.found_at IS NOT OLD.found_at
+          OR NOT EXISTS (SELECT 1 FROM finding_amendments a
+                         WHERE a.id = (SELECT max(id) FROM finding_amendments WHERE finding_id = OLD.id)
+                           AND a.old_result = OLD.result AND a.new_result = NEW.result AND a.new_note IS NEW.note)
+        BEGIN SELECT RAISE(ABORT, 'findings are final once recorded: an answer changes only with a recorded amendment (qa finding amend)'); END;
+
+        -- Disputes (SPEC §8): one open dispute per answer at a time; decided once.
+        CREATE TABLE disputes (
+          id             INTEGER PRIMARY KEY,
+          finding_id     INTEGER NOT NULL REFERENCES findings(id),
+          answer_result  TEXT NOT NULL,     -- the answer disputed, who gave it and when
+          answer_auditor TEXT NOT NULL,
+          answer_at      INTEGER NOT NULL,
+          opened_by      TEXT NOT NULL,
+          opened_at      INTEGER NOT NULL,
+          reason         TEXT NOT NULL,
+          state          TEXT NOT NULL CHECK (state IN ('open', 'upheld', 'overturned')),
+          decided_by     TEXT,
+          decided_at     INTEGER,
+          decision_note  TEXT,
+          new_result     TEXT,
+          amendment_id   INTEGER REFERENCES finding_amendments(id)
+        );
+        CREATE INDEX disputes_finding ON disputes(finding_id);
+        CREATE UNIQUE INDEX disputes_one_open ON disputes(finding_id) WHERE state = 'open';
+        CREATE TRIGGER disputes_no_delete BEFORE DELETE ON disputes BEGIN SELECT RAISE(ABORT, 'disputes are kept'); END;
+        CREATE TRIGGER disputes_decided_once BEFORE UPDATE ON disputes WHEN OLD.state <> 'open' OR NEW.finding_id IS NOT OLD.finding_id
+          OR NEW.opened_by IS NOT OLD.opened_by OR NEW.opened_at IS NOT OLD.opened_at OR NEW.reason IS NOT OLD.reason
+        BEGIN SELECT RAISE(ABORT, 'a decided dispute is final'); END;
+
+        -- Calibration (SPEC §8): double review, blind, kept apart from findings.
+        CREATE TABLE calibrations (
+          id         INTEGER PRIMARY KEY,
+          kind       TEXT,               -- the --kind filter (checklist kind, records or calls), null: any
+          auditors   TEXT NOT NULL,      -- JSON list
+          seed       TEXT NOT NULL,
+          requested  INTEGER NOT NULL,
+          population INTEGER NOT NULL,   -- sampled items it drew from
+          created_by TEXT NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE calibration_items (
+          calibration_id INTEGER NOT NULL REFERENCES calibrations(id),
+          position       INTEGER NOT NULL,
+          kind           TEXT NOT NULL,
+          item_id        TEXT NOT NULL,
+          checklist      TEXT NOT NULL,
+          checks         TEXT NOT NULL,  -- JSON: check codes in force when drawn
+          snapshot       TEXT NOT NULL,  -- the item as every auditor sees it
+          rank           TEXT NOT NULL,
+          PRIMARY KEY (calibration_id, kind, item_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE calibration_answers (
+          id             INTEGER PRIMARY KEY,
+          calibration_id INTEGER NOT NULL REFERENCES calibrations(id),
+          kind           TEXT NOT NULL,
+          item_id        TEXT NOT NULL,
+          check_code     TEXT NOT NULL,
+          auditor        TEXT NOT NULL,
+          result         TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+          note           TEXT,
+          at             INTEGER NOT NULL,
+          UNIQUE (calibration_id, kind, item_id, check_code, auditor)
+        );
+        CREATE TRIGGER calibrations_no_change BEFORE UPDATE ON calibrations BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibrations_no_delete BEFORE DELETE ON calibrations BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_items_no_change BEFORE UPDATE ON calibration_items BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_items_no_delete BEFORE DELETE ON calibration_items BEGIN SELECT RAISE(ABORT, 'calibrations are append-only'); END;
+        CREATE TRIGGER calibration_answers_no_change BEFORE UPDATE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
+        CREATE TRIGGER calibration_answers_no_delete BEFORE DELETE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
+      `);
+      allowWithdrawnState(db);
+    },
+  },
+  {
+    version: 8,
+    description: 'complaint cases (new columns, verifications), survey questions, callback programme, rectifications from complaints and surveys',
+    up: (db) => {
+      db.exec(`
+        -- SPEC §6: the complaints export's optional columns.
+        ALTER TABLE complaints ADD COLUMN description TEXT;
+        ALTER TABLE complaints ADD COLUMN demand TEXT;
+        ALTER TABLE complaints ADD COLUMN severity TEXT;
+        ALTER TABLE complaints ADD COLUMN staff_id TEXT;
+        ALTER TABLE complaints ADD COLUMN owner TEXT;
+        ALTER TABLE complaints ADD COLUMN feedback_at INTEGER;
+        CREATE INDEX complaints_resolved ON complaints(resolved_at);
+        CREATE INDEX complaints_customer ON complaints(customer_id, received_at);
+
+        -- SPEC §6: the survey questions (000 §三(二), 001 第七条).
+        ALTER TABLE surveys ADD COLUMN attitude_ok INTEGER;
+        ALTER TABLE surveys ADD COLUMN resolved_in_time INTEGER;
+        ALTER TABLE surveys ADD COLUMN recommendation_fit INTEGER;
+        ALTER TABLE surveys ADD COLUMN hidden_fee INTEGER;
+        ALTER TABLE surveys ADD COLUMN consult_score REAL CHECK (consult_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN plan_score REAL CHECK (plan_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN delivery_score REAL CHECK (delivery_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN tech_score REAL CHECK (tech_score BETWEEN 1 AND 5);
+        ALTER TABLE surveys ADD COLUMN return_score REAL CHECK (return_score BETWEEN 1 AND 5);
+        -- "Has this customer been surveyed since T?" (callback worklist, complaint_callback, survey_within_3wd).
+        CREATE INDEX surveys_customer ON surveys(customer_id, surveyed_at);
+        -- Rentals that ended in a period (return records by completed_at): only return rows are
+        -- indexed, with the customer and id so the month's returns are read without the table.
+        CREATE INDEX records_return_completed ON records(completed_at, customer_id, record_id) WHERE record_type = 'return';
+
+        -- The verification report (核查报告, 000 §三(二)): append-only; an
+        -- amendment is a new row naming the one it replaces.
+        CREATE TABLE complaint_verifications (
+          id                     INTEGER PRIMARY KEY,
+          complaint_id           TEXT NOT NULL,
+          founded                INTEGER NOT NULL CHECK (founded IN (0, 1)),
+          cause                  TEXT,
+          responsible_department TEXT,
+          responsible_person     TEXT,
+          verified_by            TEXT NOT NULL,
+          verified_at            INTEGER NOT NULL,
+          amends                 INTEGER REFERENCES complaint_verifications(id),
+          reason                 TEXT,
+          CHECK (founded = 0 OR (cause IS NOT NULL AND responsible_department IS NOT NULL))
+        );
+        CREATE INDEX complaint_verifications_complaint ON complaint_verifications(complaint_id, id);
+        CREATE TRIGGER complaint_verifications_no_update BEFORE UPDATE ON complaint_verifications BEGIN SELECT RAISE(ABORT, 'verification reports are append-only'); END;
+        CREATE TRIGGER complaint_verifications_no_delete BEFORE DELETE ON complaint_verifications BEGIN SELECT RAISE(ABORT, 'verification reports are append-only'); END;
+
+        -- One receipt per qa callback plan run (like sample_runs).
+        CREATE TABLE callback_runs (
+          id                INTEGER PRIMARY KEY,
+          run_date          TEXT NOT NULL,
+          seed              TEXT NOT NULL,
+          algorithm         TEXT NOT NULL,
+          params            TEXT NOT NULL,     -- JSON: lookback, churn rate, quarter/half-year handled
+          population        TEXT NOT NULL,     -- JSON per reason: candidates considered
+          population_digest TEXT NOT NULL,     -- sha256 over the sorted candidate keys
+          added             INTEGER NOT NULL,
+          created_at        INTEGER NOT NULL,
+          user              TEXT
+        );
+        -- The worklist: who must be surveyed, why and by when. An entry is
+        -- answered by the customer's first survey at or after trigger_at
+        -- (computed, so a survey import closes it with no extra step).
+        CREATE TABLE callback_entries (
+          id          INTEGER PRIMARY KEY,
+          run_id      INTEGER NOT NULL,
+          reason      TEXT NOT NULL CHECK (reason IN ('ended', 'quarterly', 'churn', 'complaint')),
+          source_id   TEXT NOT NULL,      -- return record id, complaint id, or the period (2026-Q3, 2026-06)
+          customer_id TEXT NOT NULL,
+          trigger_at  INTEGER NOT NULL,   -- rental ended / complaint resolved / programme started
+          due_date    TEXT NOT NULL,      -- YYYY-MM-DD local: surveyed by the end of that day
+          rank        INTEGER,            -- churn draw rank under the run's seed
+          contact_record_id TEXT,         -- the record whose phone to call (masked on output)
+          UNIQUE (reason, source_id, customer_id)
+        );
+        CREATE INDEX callback_entries_due ON callback_entries(due_date);
+        CREATE INDEX callback_entries_customer ON callback_entries(customer_id, trigger_at);
+        CREATE TRIGGER callback_runs_no_update BEFORE UPDATE ON callback_runs BEGIN SELECT RAISE(ABORT, 'callback receipts are append-only'); END;
+        CREATE TRIGGER callback_runs_no_delete BEFORE DELETE ON callback_runs BEGIN SELECT RAISE(ABORT, 'callback receipts are append-only'); END;
+        CREATE TRIGGER callback_entries_no_update BEFORE UPDATE ON callback_entries BEGIN SELECT RAISE(ABORT, 'callback entries are append-only'); END;
+        CREATE TRIGGER callback_entries_no_delete BEFORE DELETE ON callback_entries BEGIN SELECT RAISE(ABORT, 'callback entries are append-only'); END;
+      `);
+    },
+  },
+  {
+    version: 9,
+    description: 'on-site inspections, special campaigns, partners; rectifications that come from something other than a finding',
+    up: (db) => migrateFieldwork(db),
+  },
+  {
+    version: 10,
+    description: 'the operating-system user beside each audit-log entry',
+    up: (db) => {
+      db.exec(`
+        -- Who was logged in when the entry was written (os.userInfo), beside
+        -- the actor named by --by / --auditor / QA_USER, which anyone can type
+        -- (SPEC §4). NULL for entries written before this column existed.
+        ALTER TABLE audit_log ADD COLUMN os_user TEXT;
+      `);
+    },
+  },
+  {
+    version: 11,
     description: 'records index covering the monthly report',
     up: (db) => {
       db.exec(`
@@ -435,3 +719,250 @@ export function installVersionTriggers(db: Database.Database): void {
 }
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+
+/**
+ * Let rectifications.state hold 'withdrawn' (SPEC §4 corrections). SQLite
+ * cannot change a CHECK in place and the migration runs inside a transaction
+ * with foreign keys on, so the table and the tables that refer to it
+ * (rectification_steps, and any a later branch adds) are rebuilt from their
+ * own stored SQL, whatever columns they have by then: new parent, new
+ * children pointing at the new parent, copy, drop children then parent,
+ * rename (the rename carries the children's references along), then the
+ * indexes and triggers as they were. Already allowing 'withdrawn': nothing.
+ */
+function allowWithdrawnState(db: Database.Database): void {
+  const sqlOf = (name: string): string => {
+    const sql = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(name) as string | undefined;
+    if (!sql) throw new Error(`migration: table ${name} is missing`);
+    return sql;
+  };
+  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
+  const refersTo = (t: string, target: string): boolean => (db.pragma(`foreign_key_list(${JSON.stringify(t)})`) as { table: string }[]).some((fk) => fk.table === target);
+  const children = tables.filter((t) => t !== 'rectifications' && refersTo(t, 'rectifications'));
+  for (const c of children) {
+    const grand = tables.filter((t) => t !== c && refersTo(t, c));
+    if (grand.length) throw new Error(`migration: ${grand.join(', ')} refer to ${c}, which must be rebuilt: extend allowWithdrawnState`);
+  }
+  const parent = sqlOf('rectifications');
+  const states = /state\s+TEXT\s+NOT\s+NULL\s+CHECK\s*\(\s*state\s+IN\s*\(([^)]*)\)\s*\)/i;
+  const m = states.exec(parent);
+  if (!m) throw new Error('migration: cannot find the state CHECK of rectifications');
+  if (m[1]!.includes("'withdrawn'")) return;
+  const family = ['rectifications', ...children];
+  const extras = db
+    .prepare(`SELECT sql FROM sqlite_schema WHERE tbl_name IN (${family.map(() => '?').join(', ')}) AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
+    .pluck()
+    .all(...family) as string[];
+  const renamed = (sql: string, name: string): string => {
+    const out = sql.replace(new RegExp(`^CREATE TABLE\\s+"?${name}"?`, 'i'), `CREATE TABLE ${name}_new`);
+    if (out === sql) throw new Error(`migration: cannot rename ${name}`);
+    return out;
+  };
+  db.exec(renamed(parent, 'rectifications').replace(states, (all, list: string) => all.replace(list, `${list}, 'withdrawn'`)));
+  db.exec('INSERT INTO rectifications_new SELECT * FROM rectifications');
+  for (const c of children) {
+    const sql = renamed(sqlOf(c), c).replace(/REFERENCES\s+"?rectifications"?\s*\(/gi, 'REFERENCES rectifications_new(');
+    if (!/REFERENCES rectifications_new\(/.test(sql)) throw new Error(`migration: cannot find the reference of ${c}`);
+    db.exec(sql);
+    db.exec(`INSERT INTO ${c}_new SELECT * FROM ${c}`);
+  }
+  for (const c of children) db.exec(`DROP TABLE ${c}`);
+  db.exec('DROP TABLE rectifications');
+  db.exec('ALTER TABLE rectifications_new RENAME TO rectifications');
+  for (const c of children) db.exec(`ALTER TABLE ${c}_new RENAME TO ${c}`);
+  for (const sql of extras) db.exec(sql);
+}
+
+const columnsOf = (db: Database.Database, table: string): { name: string; notnull: number }[] =>
+  db.prepare(`SELECT name, "notnull" FROM pragma_table_info(?)`).all(table) as { name: string; notnull: number }[];
+
+/**
+ * SPEC §7 (seed 000 §一(二), §二(二)7, §三(二)). Written so it can run after
+ * another branch's migration that touches the same tables: every step checks
+ * what is already there (a column, the NOT NULL on finding_id) first.
+ */
+function migrateFieldwork(db: Database.Database): void {
+  // Records gain the optional partner 合作方 column (logistics / repair vendor).
+  if (!columnsOf(db, 'records').some((c) => c.name === 'partner')) db.exec('ALTER TABLE records ADD COLUMN partner TEXT');
+  // A review started for a special campaign's item outside the random sample:
+  // kept out of audit_pass_rate, coverage and the bounds (SPEC §7).
+  if (!columnsOf(db, 'reviews').some((c) => c.name === 'campaign')) db.exec('ALTER TABLE reviews ADD COLUMN campaign TEXT');
+
+  // A rectification now comes from a finding, or from a subject: a failed
+  // inspection check, a partner evaluation recommending rectification. The
+  // subject columns carry what a finding would (kind, id, check, text …), so
+  // every list and report shows both the same way. SQLite cannot drop a NOT
+  // NULL: rebuild the table (and its steps, which reference it) with the
+  // rows, ids, indexes and append-only triggers as they were.
+  const rectCols = columnsOf(db, 'rectifications');
+  if (rectCols.find((c) => c.name === 'finding_id')?.notnull === 1) {
+    const keep = rectCols.map((c) => c.name).join(', ');
+    const stepCols = columnsOf(db, 'rectification_steps').map((c) => c.name).join(', ');
+    db.exec(`
+      CREATE TEMP TABLE rect_copy AS SELECT * FROM rectifications;
+      CREATE TEMP TABLE rect_steps_copy AS SELECT * FROM rectification_steps;
+      DROP TABLE rectification_steps;
+      DROP TABLE rectifications;
+      CREATE TABLE rectifications (
+        id               INTEGER PRIMARY KEY,
+        finding_id       INTEGER UNIQUE REFERENCES findings(id),
+        state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified')),
+        owner_department TEXT,
+        owner_person     TEXT,
+        opened_at        INTEGER NOT NULL,
+        due_date         TEXT NOT NULL,
+        cause            TEXT,
+        measures         TEXT,
+        evidence         TEXT,
+        verification     TEXT,
+        done_at          INTEGER,
+        done_by          TEXT,
+        verified_at      INTEGER,
+        verified_by      TEXT,
+        updated_at       INTEGER NOT NULL
+      );
+      INSERT INTO rectifications (${keep}) SELECT ${keep} FROM temp.rect_copy;
+      CREATE TABLE rectification_steps (
+        id                INTEGER PRIMARY KEY,
+        rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
+        from_state        TEXT,
+        to_state          TEXT NOT NULL,
+        actor             TEXT NOT NULL,
+        at                INTEGER NOT NULL,
+        note              TEXT,
+        due_date          TEXT
+      );
+      INSERT INTO rectification_steps (${stepCols}) SELECT ${stepCols} FROM temp.rect_steps_copy;
+      DROP TABLE temp.rect_copy;
+      DROP TABLE temp.rect_steps_copy;
+      CREATE INDEX rectifications_state ON rectifications(state, due_date);
+      CREATE INDEX rectifications_due ON rectifications(due_date);
+      CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
+      CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
+      CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+      CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
+    `);
+  }
+  const have = new Set(columnsOf(db, 'rectifications').map((c) => c.name));
+  for (const [col, type] of [
+    ['subject_kind', 'TEXT'], // inspections | partners (null: the finding says what it is about)
+    ['subject_id', 'TEXT'], // INS-12 | the partner's name
+    ['subject_check', 'TEXT'], // the check code, or "evaluation"
+    ['subject_category', 'TEXT'],
+    ['subject_severity', 'TEXT'],
+    ['subject_text', 'TEXT'], // zh / en text of the check, or the evaluation's summary
+    ['subject_note', 'TEXT'],
+    ['subject_by', 'TEXT'],
+    ['subject_at', 'INTEGER'],
+  ] as const) {
+    if (!have.has(col)) db.exec(`ALTER TABLE rectifications ADD COLUMN ${col} ${type}`);
+  }
+
+  db.exec(`
+    -- On-site inspections of stores and home services (000 §三(二) 现场检查, >= 2 a month).
+    CREATE TABLE inspections (
+      id           INTEGER PRIMARY KEY,
+      date         TEXT NOT NULL,           -- YYYY-MM-DD local: decides the month
+      site         TEXT NOT NULL,
+      type         TEXT NOT NULL CHECK (type IN ('store', 'onsite')),
+      inspector    TEXT NOT NULL,
+      department   TEXT,
+      staff        TEXT,
+      checks       TEXT NOT NULL,           -- JSON: the check codes in force when it was recorded
+      source       TEXT NOT NULL,           -- 'add' or the imported file's name
+      created_at   INTEGER NOT NULL,
+      created_by   TEXT NOT NULL
+    );
+    CREATE INDEX inspections_date ON inspections(date);
+    CREATE TABLE inspection_answers (
+      id            INTEGER PRIMARY KEY,
+      inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+      check_code    TEXT NOT NULL,
+      category      TEXT NOT NULL,
+      severity      TEXT NOT NULL,
+      check_text    TEXT NOT NULL,
+      result        TEXT NOT NULL CHECK (result IN ('pass', 'fail', 'na')),
+      note          TEXT,
+      UNIQUE (inspection_id, check_code)
+    );
+    CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections BEGIN SELECT RAISE(ABORT, 'inspections are kept'); END;
+    CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections BEGIN SELECT RAISE(ABORT, 'inspections are final once recorded'); END;
+    CREATE TRIGGER inspection_answers_no_update BEFORE UPDATE ON inspection_answers BEGIN SELECT RAISE(ABORT, 'inspection answers are final once recorded'); END;
+    CREATE TRIGGER inspection_answers_no_delete BEFORE DELETE ON inspection_answers BEGIN SELECT RAISE(ABORT, 'inspection answers are final once recorded'); END;
+
+    -- Special supervision campaigns (000 §三(二) 专项监督): a focus, a date range, a seed.
+    CREATE TABLE campaigns (
+      id         INTEGER PRIMARY KEY,
+      name       TEXT NOT NULL UNIQUE,
+      from_date  TEXT NOT NULL,
+      to_date    TEXT NOT NULL,
+      focus      TEXT NOT NULL,             -- JSON [{field, value}]: record_type | department | check
+      seed       TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      created_by TEXT NOT NULL
+    );
+    CREATE TRIGGER campaigns_no_delete BEFORE DELETE ON campaigns BEGIN SELECT RAISE(ABORT, 'campaigns are kept'); END;
+    CREATE TRIGGER campaigns_no_update BEFORE UPDATE ON campaigns BEGIN SELECT RAISE(ABORT, 'a campaign is fixed once started'); END;
+    -- One receipt per campaign draw; the population's ids are kept so the draw can be verified exactly.
+    CREATE TABLE campaign_runs (
+      id                INTEGER PRIMARY KEY,
+      campaign_id       INTEGER NOT NULL REFERENCES campaigns(id),
+      run_date          TEXT NOT NULL,
+      seed              TEXT NOT NULL,
+      rate              REAL NOT NULL,
+      algorithm         TEXT NOT NULL,
+      population        INTEGER NOT NULL,
+      population_digest TEXT NOT NULL,
+      population_ids    TEXT NOT NULL,      -- JSON ["records:SR-…", "calls:C-…"]
+      target            INTEGER NOT NULL,
+      drawn             INTEGER NOT NULL,
+      created_at        INTEGER NOT NULL,
+      user              TEXT NOT NULL
+    );
+    CREATE TABLE campaign_items (
+      campaign_id INTEGER NOT NULL REFERENCES campaigns(id),
+      kind        TEXT NOT NULL CHECK (kind IN ('records', 'calls')),
+      item_id     TEXT NOT NULL,
+      run_id      INTEGER NOT NULL REFERENCES campaign_runs(id),
+      rank        INTEGER NOT NULL,
+      PRIMARY KEY (campaign_id, kind, item_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX campaign_items_item ON campaign_items(kind, item_id);
+    CREATE TRIGGER campaign_runs_no_update BEFORE UPDATE ON campaign_runs BEGIN SELECT RAISE(ABORT, 'campaign receipts are append-only'); END;
+    CREATE TRIGGER campaign_runs_no_delete BEFORE DELETE ON campaign_runs BEGIN SELECT RAISE(ABORT, 'campaign receipts are append-only'); END;
+    CREATE TRIGGER campaign_items_no_update BEFORE UPDATE ON campaign_items BEGIN SELECT RAISE(ABORT, 'drawn items are append-only'); END;
+    CREATE TRIGGER campaign_items_no_delete BEFORE DELETE ON campaign_items BEGIN SELECT RAISE(ABORT, 'drawn items are append-only'); END;
+
+    -- Outside partners (000 §一(二), §二(二)7): logistics and repair vendors, and their quality file.
+    CREATE TABLE partners (
+      name       TEXT PRIMARY KEY,
+      kind       TEXT NOT NULL CHECK (kind IN ('logistics', 'repair')),
+      since      TEXT,
+      added_at   INTEGER NOT NULL,
+      added_by   TEXT NOT NULL
+    );
+    CREATE TRIGGER partners_no_delete BEFORE DELETE ON partners BEGIN SELECT RAISE(ABORT, 'partners are kept (their file is history)'); END;
+    CREATE TABLE partner_evaluations (
+      id                INTEGER PRIMARY KEY,
+      partner           TEXT NOT NULL REFERENCES partners(name),
+      period            TEXT NOT NULL,      -- YYYY-Qn
+      rating            REAL,
+      recommendation    TEXT NOT NULL CHECK (recommendation IN ('keep', 'rectify', 'terminate')),
+      figures           TEXT NOT NULL,      -- JSON: the quality file the rating came from
+      thresholds        TEXT NOT NULL,      -- JSON: the thresholds in force
+      note              TEXT,
+      rectification_id  INTEGER REFERENCES rectifications(id),
+      evaluated_at      INTEGER NOT NULL,
+      evaluated_by      TEXT NOT NULL
+    );
+    CREATE INDEX partner_evaluations_partner ON partner_evaluations(partner, id);
+    CREATE TRIGGER partner_evaluations_no_update BEFORE UPDATE ON partner_evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are appended to the partner file, never rewritten'); END;
+    CREATE TRIGGER partner_evaluations_no_delete BEFORE DELETE ON partner_evaluations BEGIN SELECT RAISE(ABORT, 'evaluations are appended to the partner file, never rewritten'); END;
+  `);
+  // Rectifications of the new kinds are found by their subject.
+  db.exec('CREATE INDEX IF NOT EXISTS rectifications_subject ON rectifications(subject_kind, subject_id)');
+  // The partner files read a period's records that name a partner: partial, so
+  // exports without the column cost nothing to import or to report on.
+  db.exec('CREATE INDEX IF NOT EXISTS records_partner_time ON records(occurred_at, partner) WHERE partner IS NOT NULL');
+}

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { QaError, UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 import { CsvParser, CsvSyntaxError, DEFAULT_MAX_RECORD } from './csvParser.js';
 import { DecodeError, ENCODING_LABEL, explainDecodeError, normalizeEncoding, StrictDecoder, type EncodingName } from './decode.js';
 
@@ -29,18 +30,48 @@ export function estimateRows(file: string, size: number): number {
   }
 }
 
-/** Copy stdin to a private temp file so it can be sniffed, hashed and re-read. */
+/**
+ * Copy stdin to a private temp file so it can be sniffed, hashed and re-read.
+ * The folder is mkdtemp's (random name, 0700), the file is created
+ * exclusively (0600); it holds the customers' phone numbers unmasked, so it
+ * is removed on every exit path: cleanup(), a failure here, a normal exit,
+ * and SIGINT/SIGTERM/SIGHUP — which also stop the copy at once, even while
+ * stdin is still open (rejects with Interrupted).
+ */
 export async function spoolStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<{ file: string; cleanup: () => void }> {
+  const { registerCleanup, onInterrupt, interruptedError } = await import('./cleanup.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qa-stdin-'));
+  const remove = (): void => fs.rmSync(dir, { recursive: true, force: true });
+  const forget = registerCleanup(remove);
+  const cleanup = (): void => {
+    remove();
+    forget();
+  };
   const file = path.join(dir, 'stdin.csv');
-  const out = fs.createWriteStream(file, { mode: 0o600 });
-  await new Promise<void>((resolve, reject) => {
-    stdin.on('error', reject);
-    out.on('error', reject);
-    out.on('finish', () => resolve());
-    stdin.pipe(out);
-  });
-  return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  try {
+    const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+    let stopListening = (): void => {};
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stopListening = onInterrupt((signal) => {
+          stdin.unpipe(out);
+          (stdin as NodeJS.ReadableStream & { pause?: () => void }).pause?.();
+          out.destroy();
+          reject(interruptedError(signal));
+        });
+        stdin.on('error', reject);
+        out.on('error', reject);
+        out.on('finish', () => resolve());
+        stdin.pipe(out);
+      });
+    } finally {
+      stopListening();
+    }
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  return { file, cleanup };
 }
 
 export interface CsvReadOptions {
@@ -105,14 +136,17 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
   const syntaxError = (e: unknown): unknown => {
     if (!(e instanceof CsvSyntaxError)) return e;
     if (e.code === 'unclosed_quote') {
-      return new QaError('a quoted field is never closed', {
+      return new QaError(msg('引号字段没有闭合', 'a quoted field is never closed'), {
         where: `${display} line ${e.line}`,
-        hint: 'a field that starts with " must end with "; write a quote inside a quoted field as ""',
+        hint: msg('以 " 开头的字段必须以 " 结束；引号字段内的引号写成 ""', 'a field that starts with " must end with "; write a quote inside a quoted field as ""'),
       });
     }
-    return new QaError(`a record is longer than ${formatBytes(max)} (the --max-record-bytes limit)`, {
+    return new QaError(msg(`一条记录超过 ${formatBytes(max)}（--max-record-bytes 的上限）`, `a record is longer than ${formatBytes(max)} (the --max-record-bytes limit)`), {
       where: `${display} line ${e.line}`,
-      hint: `if the file is right, raise the limit, e.g. --max-record-bytes ${Math.max(max * 4, 4 << 20)}; else check it is a CSV export, not a spreadsheet (.xlsx) or binary file`,
+      hint: msg(
+        `如果文件没问题，调高上限，例如 --max-record-bytes ${Math.max(max * 4, 4 << 20)}；否则检查它是不是 CSV 导出，而不是电子表格（.xlsx）或二进制文件`,
+        `if the file is right, raise the limit, e.g. --max-record-bytes ${Math.max(max * 4, 4 << 20)}; else check it is a CSV export, not a spreadsheet (.xlsx) or binary file`,
+      ),
     });
   };
   const decodeError = (e: unknown): unknown => {
@@ -133,13 +167,17 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
       }
       const first = head.slice(from, nl === -1 ? head.length : nl);
       if (!sepLine && line === 1) {
-        const m = SEP_LINE.exec(first.trim());
+        const m = SEP_LINE.exec(first.replace(/^ +| +$/g, ''));
         if (m) {
           const declared = m[1]!;
           if (opts.delimiter !== null && opts.delimiter !== declared) {
-            throw new UsageError(`the file's first line declares the delimiter ${showDelimiter(declared)} (sep=${declared}) but --delimiter ${showDelimiter(opts.delimiter)} was given`, {
-              hint: 'leave out --delimiter: qa reads the sep= line',
-            });
+            throw new UsageError(
+              msg(
+                `文件第一行声明分隔符为 ${showDelimiter(declared)}（sep=${declared}），但给了 --delimiter ${showDelimiter(opts.delimiter)}`,
+                `the file's first line declares the delimiter ${showDelimiter(declared)} (sep=${declared}) but --delimiter ${showDelimiter(opts.delimiter)} was given`,
+              ),
+              { hint: msg('去掉 --delimiter：qa 会读取 sep= 行', 'leave out --delimiter: qa reads the sep= line') },
+            );
           }
           delimiter = declared;
           sepLine = true;
@@ -205,7 +243,7 @@ export async function readCsv(opts: CsvReadOptions): Promise<CsvReadResult> {
     }
   } catch (e) {
     if (e instanceof Error && 'code' in e && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall) {
-      throw new QaError(`cannot read the file (${(e as NodeJS.ErrnoException).code})`, { where: display });
+      throw new QaError(msg(`无法读取文件（${(e as NodeJS.ErrnoException).code}）`, `cannot read the file (${(e as NodeJS.ErrnoException).code})`), { where: display });
     }
     throw e;
   } finally {

@@ -24,6 +24,7 @@
 import fs from 'node:fs';
 import { isAscii, isUtf8 } from 'node:buffer';
 import { UsageError } from '../errors.js';
+import { msg } from '../i18n.js';
 
 export type EncodingName = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
 
@@ -45,7 +46,7 @@ export function normalizeEncoding(value: string): EncodingName {
   if (v === 'gbk' || v === 'gb2312' || v === 'gb18030' || v === 'cp936' || v === 'ansi') return 'gb18030';
   if (v === 'utf16le' || v === 'utf-16le' || v === 'utf16' || v === 'utf-16' || v === 'unicode' || v === 'ucs-2') return 'utf16le';
   if (v === 'utf16be' || v === 'utf-16be') return 'utf16be';
-  throw new UsageError(`unknown encoding "${value}"`, { hint: 'use --encoding utf8, gb18030, utf16le or utf16be' });
+  throw new UsageError(msg(`未知的编码 "${value}"`, `unknown encoding "${value}"`), { hint: msg('可用 --encoding utf8、gb18030、utf16le 或 utf16be', 'use --encoding utf8, gb18030, utf16le or utf16be') });
 }
 
 const BOMS: { enc: EncodingName; bytes: number[] }[] = [
@@ -76,6 +77,9 @@ export class DecodeError extends Error {
     super(`${problem} (${encoding}, byte ${offset})`);
   }
 }
+
+/** How many bytes of ambiguous text (valid as UTF-8 and as GBK) are held back before refusing to guess. */
+export const AMBIGUITY_WINDOW = 4 * 1024 * 1024;
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
 const INVISIBLE_TEST = /[\u200B-\u200D\u2060\uFEFF]/;
@@ -190,39 +194,33 @@ export class StrictDecoder {
         return '';
       }
       data = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-      at = 0;
       this.carry = Buffer.alloc(0);
       this.started = true;
-      const bom = bomOf(data);
-      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
-        if (this.encoding === null) {
-          this.encoding = bom.enc;
-          this.how = 'bom';
-        }
-        this.bom = bom.length;
-        data = data.subarray(bom.length);
-        at += bom.length;
-      }
+      data = this.takeBom(data);
+      at = this.bom;
     }
     return this.decode(data, at, false);
+  }
+
+  /** The start of the file: a byte-order mark decides the encoding (unless forced to another) and is skipped. */
+  private takeBom(data: Buffer): Buffer {
+    const bom = bomOf(data);
+    if (!bom || (this.encoding !== null && this.encoding !== bom.enc)) return data;
+    if (this.encoding === null) {
+      this.encoding = bom.enc;
+      this.how = 'bom';
+    }
+    this.bom = bom.length;
+    return data.subarray(bom.length);
   }
 
   end(): string {
     if (!this.started) {
       // A file of fewer than 4 bytes.
       this.started = true;
-      const data = this.carry;
+      const data = this.takeBom(this.carry);
       this.carry = Buffer.alloc(0);
-      const bom = bomOf(data);
-      if (bom && (this.encoding === null || this.encoding === bom.enc)) {
-        if (this.encoding === null) {
-          this.encoding = bom.enc;
-          this.how = 'bom';
-        }
-        this.bom = bom.length;
-        return this.decode(data.subarray(bom.length), bom.length, true);
-      }
-      return this.decode(data, 0, true);
+      return this.decode(data, this.bom, true);
     }
     return this.decode(Buffer.alloc(0), this.offset, true);
   }
@@ -250,7 +248,14 @@ export class StrictDecoder {
           this.carryAt = at + cut;
           text = data.toString('latin1', 0, cut);
         } else {
-          this.encoding = this.decide(data, final, at);
+          const decided = this.decide(data, final, at);
+          if (decided === null) {
+            // Only bytes valid as both UTF-8 and GBK so far: wait for more text to tell (up to AMBIGUITY_WINDOW).
+            this.carry = Buffer.from(data);
+            this.carryAt = at;
+            return '';
+          }
+          this.encoding = decided;
           this.how = 'detected';
           return this.decode(data, at, final);
         }
@@ -277,11 +282,13 @@ export class StrictDecoder {
    * Decide from the text at hand (this chunk, from the first line holding a
    * non-ASCII byte): Chinese in UTF-8 is 3-byte sequences, so valid UTF-8
    * with one → UTF-8; valid GB18030 and not UTF-8 → GB18030. Bytes valid in
-   * both with no 3-byte sequence (GBK 维修 reads as UTF-8 "άО") cannot be
-   * told apart: refused ('ambiguous') rather than guessed. Invalid in both:
+   * both with no 3-byte sequence (GBK 同一 reads as UTF-8 "ͬһ") cannot be
+   * told apart: null (keep reading) until the text tells or AMBIGUITY_WINDOW
+   * bytes or the end of the file are reached, then refused ('ambiguous')
+   * rather than guessed. The decision never depends on where chunks end. Invalid in both:
    * the first such line decides, and the strict decoder names the byte.
    */
-  private decide(data: Buffer, final: boolean, at: number): EncodingName {
+  private decide(data: Buffer, final: boolean, at: number): EncodingName | null {
     let first = 0;
     while (data[first]! < 0x80) first++;
     let start = first;
@@ -296,7 +303,10 @@ export class StrictDecoder {
     // UTF-8 Chinese on the first such line: UTF-8 (a GBK line later is then refused as mixed).
     if (!u && isUtf8(line) && hasMultiByteCjk(line)) return 'utf8';
     const g = isGb18030Prefix(sample, final);
-    if (u && g) throw new DecodeError('ambiguous', 'utf8', at + start);
+    if (u && g) {
+      if (!final && data.length < AMBIGUITY_WINDOW) return null;
+      throw new DecodeError('ambiguous', 'utf8', at + start);
+    }
     if (u) return 'utf8';
     if (g) return 'gb18030';
     if (isUtf8(line)) return 'utf8';
@@ -434,27 +444,33 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
   }
   const list = (ls: number[]): string => {
     const shown = ls.slice(0, 5).join(', ');
-    return ls.length > 5 ? `${shown} … (${ls.length} lines)` : shown;
+    return ls.length > 5 ? `${shown} …${msg(`（共 ${ls.length} 行）`, ` (${ls.length} lines)`)}` : shown;
   };
   const label = ENCODING_LABEL[enc];
-  const lines = (ls: number[]): string => `line${ls.length > 1 ? 's' : ''} ${list(ls)}`;
+  const lines = (ls: number[]): string => msg(`第 ${list(ls)} 行`, `line${ls.length > 1 ? 's' : ''} ${list(ls)}`);
 
   if (err.problem === 'nul') {
     const at = nulAt ?? { line: 1, offset: Math.max(0, err.offset) };
     return {
-      message: 'this is not a CSV text file (it contains NUL bytes)',
+      message: msg('这不是 CSV 文本文件（含有 NUL 字节）', 'this is not a CSV text file (it contains NUL bytes)'),
       line: at.line,
       offset: at.offset,
-      hint: 'export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported. Excel "Unicode Text" without a byte-order mark: pass --encoding utf16le',
+      hint: msg(
+        '请导出为 CSV；电子表格（.xlsx）或二进制文件无法导入。没有字节序标记的 Excel "Unicode 文本"：加 --encoding utf16le',
+        'export the data as CSV; a spreadsheet (.xlsx) or binary file cannot be imported. Excel "Unicode Text" without a byte-order mark: pass --encoding utf16le',
+      ),
     };
   }
   if (err.problem === 'replacement') {
     const at = fffdAt ?? { line: 1, offset: Math.max(0, err.offset) };
     return {
-      message: 'the text holds U+FFFD (�), the mark a program leaves where it could not decode a character: this export was already damaged before qa read it',
+      message: msg(
+        '文本中含有 U+FFFD（�）——某个程序无法解码字符时留下的标记：这个导出文件在 qa 读取之前就已损坏',
+        'the text holds U+FFFD (�), the mark a program leaves where it could not decode a character: this export was already damaged before qa read it',
+      ),
       line: at.line,
       offset: at.offset,
-      hint: 'export the file again from the source system (as CSV UTF-8), or correct the damaged value',
+      hint: msg('请从源系统重新导出（CSV UTF-8），或更正损坏的值', 'export the file again from the source system (as CSV UTF-8), or correct the damaged value'),
     };
   }
   if (err.problem === 'ambiguous') {
@@ -465,10 +481,13 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
     const raw = bytes.subarray(offset, end);
     const clip = (t: string): string => JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}…` : t);
     return {
-      message: `cannot tell the encoding: line ${at} reads as UTF-8 ${clip(raw.toString('utf8'))} or as GBK ${clip(new TextDecoder('gb18030').decode(raw))}`,
+      message: msg(
+        `无法判断编码：第 ${at} 行按 UTF-8 读是 ${clip(raw.toString('utf8'))}，按 GBK 读是 ${clip(new TextDecoder('gb18030').decode(raw))}`,
+        `cannot tell the encoding: line ${at} reads as UTF-8 ${clip(raw.toString('utf8'))} or as GBK ${clip(new TextDecoder('gb18030').decode(raw))}`,
+      ),
       line: at,
       offset,
-      hint: 'say which: --encoding gb18030 (Excel on Chinese Windows) or --encoding utf8',
+      hint: msg('请指明：--encoding gb18030（中文 Windows 上的 Excel）或 --encoding utf8', 'say which: --encoding gb18030 (Excel on Chinese Windows) or --encoding utf8'),
     };
   }
   const mixed = looks.utf8.length > 0 && looks.gb18030.length > 0 && !forced;
@@ -479,26 +498,36 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
     const first = other[0] ?? firstBad?.line ?? 1;
     const offset = firstBad && firstBad.line === first ? firstBad.offset : lineOffset(bytes, skip, first);
     return {
-      message: `the file mixes encodings: ${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8, ${lines(looks.gb18030)} like GBK/GB18030${looks.invalid.length ? `; ${lines(looks.invalid)} like neither` : ''}`,
+      message: msg(
+        `文件混用了多种编码：${lines(looks.utf8)}像 UTF-8，${lines(looks.gb18030)}像 GBK/GB18030${looks.invalid.length ? `；${lines(looks.invalid)}两者都不是` : ''}`,
+        `the file mixes encodings: ${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8, ${lines(looks.gb18030)} like GBK/GB18030${looks.invalid.length ? `; ${lines(looks.invalid)} like neither` : ''}`,
+      ),
       line: first,
       offset,
-      hint: 'save the whole file in one encoding (Excel: Save As → "CSV UTF-8"), or retype the pasted rows; if every line is GBK, pass --encoding gb18030',
+      hint: msg(
+        '请把整个文件存为同一种编码（Excel：另存为 → "CSV UTF-8"），或重新录入粘贴进来的行；如果每一行都是 GBK，加 --encoding gb18030',
+        'save the whole file in one encoding (Excel: Save As → "CSV UTF-8"), or retype the pasted rows; if every line is GBK, pass --encoding gb18030',
+      ),
     };
   }
   const bad = firstBad ?? { line: 1, offset: Math.max(0, err.offset), byte: bytes[Math.max(0, err.offset)] ?? 0 };
   const seen = [
-    looks.utf8.length ? `${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8` : '',
-    looks.gb18030.length ? `${lines(looks.gb18030)} like GBK/GB18030` : '',
-    looks.invalid.length ? `${lines(looks.invalid)} like neither UTF-8 nor GBK/GB18030` : '',
+    looks.utf8.length ? msg(`${lines(looks.utf8)}像 UTF-8`, `${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8`) : '',
+    looks.gb18030.length ? msg(`${lines(looks.gb18030)}像 GBK/GB18030`, `${lines(looks.gb18030)} like GBK/GB18030`) : '',
+    looks.invalid.length ? msg(`${lines(looks.invalid)}既不是 UTF-8 也不是 GBK/GB18030`, `${lines(looks.invalid)} like neither UTF-8 nor GBK/GB18030`) : '',
   ].filter(Boolean);
+  const hex = `0x${bad.byte.toString(16).padStart(2, '0').toUpperCase()}`;
   return {
-    message: `the file is not valid ${label}: byte 0x${bad.byte.toString(16).padStart(2, '0').toUpperCase()} at byte ${bad.offset} cannot be decoded${seen.length ? ` (${seen.join('; ')})` : ''}`,
+    message: msg(
+      `文件不是有效的 ${label}：第 ${bad.offset} 字节 ${hex} 无法解码${seen.length ? `（${seen.join('；')}）` : ''}`,
+      `the file is not valid ${label}: byte ${hex} at byte ${bad.offset} cannot be decoded${seen.length ? ` (${seen.join('; ')})` : ''}`,
+    ),
     line: bad.line,
     offset: bad.offset,
     hint:
       enc === 'utf8'
-        ? 'the file is damaged or was edited in two programs: export it again; if it is GBK throughout, pass --encoding gb18030'
-        : 'the file is damaged or is not GBK: export it again, or pass --encoding utf8 if it is UTF-8',
+        ? msg('文件已损坏或被两个程序编辑过：请重新导出；如果全是 GBK，加 --encoding gb18030', 'the file is damaged or was edited in two programs: export it again; if it is GBK throughout, pass --encoding gb18030')
+        : msg('文件已损坏或不是 GBK：请重新导出；如果是 UTF-8，加 --encoding utf8', 'the file is damaged or is not GBK: export it again, or pass --encoding utf8 if it is UTF-8'),
   };
 }
 

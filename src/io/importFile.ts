@@ -18,6 +18,7 @@ import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
 import { Bad, problemText } from './values.js';
 import { Zone } from '../core/time.js';
+import { msg } from '../i18n.js';
 
 export interface ImportOptions {
   kind: Kind;
@@ -69,6 +70,8 @@ export interface ImportSummary {
   rejects_import_id: number | null;
   committed: boolean;
   extra_columns: string[];
+  /** Lines that repeated the header (concatenated exports): skipped, not data. */
+  repeated_headers: number[];
 }
 
 export const WORKER_THRESHOLD = 4 * 1024 * 1024;
@@ -104,7 +107,9 @@ export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () 
     } catch (e) {
       throw fileError(e, display);
     }
-    if (st.isDirectory()) throw new QaError('is a folder, not a file', { where: display, hint: 'name the CSV files in it, e.g. qa import records exports/*.csv' });
+    if (st.isDirectory()) {
+      throw new QaError(msg('这是文件夹，不是文件', 'is a folder, not a file'), { where: display, hint: msg('请列出其中的 CSV 文件，例如 qa import records exports/*.csv', 'name the CSV files in it, e.g. qa import records exports/*.csv') });
+    }
     try {
       fs.accessSync(given, fs.constants.R_OK);
     } catch (e) {
@@ -117,9 +122,9 @@ export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () 
   try {
     const size = fs.statSync(file).size;
     if (size === 0) {
-      throw new QaError(`the ${streamed ? 'input' : 'file'} is empty (0 bytes): no header row`, {
+      throw new QaError(msg(`${streamed ? '输入' : '文件'}为空（0 字节）：没有表头行`, `the ${streamed ? 'input' : 'file'} is empty (0 bytes): no header row`), {
         where: display,
-        hint: 'an export with no rows still needs its header line',
+        hint: msg('没有数据的导出文件也需要表头行', 'an export with no rows still needs its header line'),
       });
     }
     const encoding = opts.encoding ? normalizeEncoding(opts.encoding) : null;
@@ -130,6 +135,7 @@ export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () 
       encoding,
       delimiter: opts.delimiter,
       maxRecordBytes: opts.maxRecordBytes ?? DEFAULT_MAX_RECORD,
+      lang: opts.lang,
       timezone: opts.timezone,
       aliases: opts.aliases,
       keepRaw: opts.skipInvalid || !!opts.keepRejectedText,
@@ -148,11 +154,14 @@ export async function importFile(db: Db, opts: ImportOptions, isInterrupted: () 
 /** A file-system error as a QaError naming the path (missing, no permission, …): exit 1, never 70. */
 function fileError(e: unknown, display: string): QaError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new QaError('no such file', { where: display });
+  if (code === 'ENOENT') return new QaError(msg('没有这个文件', 'no such file'), { where: display });
   if (code === 'EACCES' || code === 'EPERM') {
-    return new QaError('permission denied: qa may not read this file', { where: display, hint: `check its owner and mode (ls -l ${display}); chmod u+r, or run as a user who may read it` });
+    return new QaError(msg('权限不足：qa 无权读取这个文件', 'permission denied: qa may not read this file'), {
+      where: display,
+      hint: msg(`检查文件的所有者和权限（ls -l ${display}）；chmod u+r，或用有权读取的用户运行`, `check its owner and mode (ls -l ${display}); chmod u+r, or run as a user who may read it`),
+    });
   }
-  return new QaError(`cannot read the file (${code ?? (e as Error).message})`, { where: display });
+  return new QaError(msg(`无法读取文件（${code ?? (e as Error).message}）`, `cannot read the file (${code ?? (e as Error).message})`), { where: display });
 }
 
 async function runImport(
@@ -319,6 +328,7 @@ async function runImport(
     problems,
     encoding: done.encoding,
     extra_columns: extraColumns,
+    repeated_headers: done.repeatedHeaders,
   };
   if (errors.length > 0 && !opts.skipInvalid) {
     writer.rollback();
@@ -349,10 +359,16 @@ export function clearedError(c: ClearedValues, display: string, zone: Zone): QaE
     .join(', ');
   const more = c.filledBy.length > 3 ? ` and ${c.filledBy.length - 3} more` : '';
   return new QaError(
-    `this import would empty ${c.values} value${c.values === 1 ? '' : 's'} in ${c.rows} row${c.rows === 1 ? '' : 's'} that an earlier import filled (${cols}); nothing was imported. First: ${first}. Filled by ${by}${more}`,
+    msg(
+      `这次导入会清空之前导入已填写的 ${c.values} 个值（${c.rows} 行：${cols}），未导入任何数据。最先的几行：${first}。这些值由 ${by}${more} 填写`,
+      `this import would empty ${c.values} value${c.values === 1 ? '' : 's'} in ${c.rows} row${c.rows === 1 ? '' : 's'} that an earlier import filled (${cols}); nothing was imported. First: ${first}. Filled by ${by}${more}`,
+    ),
     {
       where: display,
-      hint: `is this an older export imported after a newer one? Import the newer file last, or pass --allow-clear to accept the emptied values (each row's previous version stays: qa history ${c.first[0]?.id ?? '<id>'})`,
+      hint: msg(
+        `是不是在较新的导出之后导入了较旧的导出？请最后导入较新的文件，或加 --allow-clear 接受清空（每行的旧版本都会保留：qa history ${c.first[0]?.id ?? '<id>'}）`,
+        `is this an older export imported after a newer one? Import the newer file last, or pass --allow-clear to accept the emptied values (each row's previous version stays: qa history ${c.first[0]?.id ?? '<id>'})`,
+      ),
     },
   );
 }

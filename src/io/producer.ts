@@ -10,8 +10,9 @@ import { rankOf } from '../core/rank.js';
 import { Zone } from '../core/time.js';
 import { QaError } from '../errors.js';
 import { readCsv } from './csv.js';
+import { setMessageLang, type Lang } from '../i18n.js';
 import type { EncodingName } from './decode.js';
-import { IdSet, mapHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
+import { IdSet, mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
 import { Bad } from './values.js';
 
 export interface ProduceJob {
@@ -24,6 +25,8 @@ export interface ProduceJob {
   delimiter: string | null;
   /** `--max-record-bytes`. */
   maxRecordBytes: number;
+  /** Language of the messages made here (the worker thread has its own module state). */
+  lang: Lang;
   timezone: string;
   aliases: Record<string, string[]>;
   /** Keep the text of rejected rows (only needed with --skip-invalid). */
@@ -62,7 +65,7 @@ export type ProducerMessage =
   | { t: 'header'; found: string[]; extras: string[]; phoneColumns: number[]; delimiter: string }
   | { t: 'rows'; values: Cell[]; lines: number[]; ranks: Float64Array | null; rejected: RejectedRow[] }
   | { t: 'progress'; bytes: number }
-  | { t: 'end'; sha256: string; bytes: number; rows: number; encoding: EncodingName; delimiter: string; sepLine: boolean }
+  | { t: 'end'; sha256: string; bytes: number; rows: number; encoding: EncodingName; delimiter: string; sepLine: boolean; repeatedHeaders: number[] }
   | { t: 'error'; message: string; where?: string; hint?: string }
   | { t: 'crash'; message: string; stack?: string };
 
@@ -74,11 +77,14 @@ export interface ProducerIo {
 }
 
 export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
+  setMessageLang(job.lang);
   const zone = new Zone(job.timezone);
   let map: HeaderMap | null = null;
   let conv: RowConverter | null = null;
   const ids = new IdSet(job.expectedRows);
   let rows = 0;
+  let headerCells: string[] | null = null;
+  const repeatedHeaders: number[] = [];
   let delimiter = ',';
   let sawProblem = false;
   let values: Cell[] = [];
@@ -130,6 +136,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
         if (!map) {
           if (RowConverter.isBlank(fields)) return; // blank lines before the header
           map = mapHeader(job.kind, fields, job.aliases, job.display);
+          headerCells = fields.map(normalizeHeader);
           conv = new RowConverter(map, zone);
           io.emit({
             t: 'header',
@@ -141,6 +148,13 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
           return;
         }
         if (RowConverter.isBlank(fields)) return;
+        // A DOS end-of-file mark (Ctrl-Z) that old systems append: not data.
+        if (fields.length === 1 && fields[0] === '\x1a') return;
+        // The header again (exports concatenated with `cat`, each with its header): not data.
+        if (isHeaderAgain(fields, headerCells!)) {
+          repeatedHeaders.push(line);
+          return;
+        }
         rows++;
         const idCol = map.columnOf[0]!;
         const id = (fields[idCol] ?? '').trim();
@@ -179,7 +193,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
       });
     }
     flush();
-    io.emit({ t: 'end', sha256: res.sha256, bytes: res.bytes, rows, encoding: res.encoding, delimiter: res.delimiter, sepLine: res.sepLine });
+    io.emit({ t: 'end', sha256: res.sha256, bytes: res.bytes, rows, encoding: res.encoding, delimiter: res.delimiter, sepLine: res.sepLine, repeatedHeaders });
   } catch (e) {
     if (e instanceof QaError) {
       io.emit({ t: 'error', message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) });
@@ -188,4 +202,12 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
       io.emit({ t: 'crash', message: err?.message ?? String(e), ...(err?.stack ? { stack: err.stack } : {}) });
     }
   }
+}
+
+/** True when a row repeats the header cell for cell (compared as headers are). */
+function isHeaderAgain(fields: readonly string[], header: readonly string[]): boolean {
+  if (fields.length < header.length) return false;
+  for (let i = 0; i < header.length; i++) if (normalizeHeader(fields[i]!) !== header[i]) return false;
+  for (let i = header.length; i < fields.length; i++) if (fields[i]!.trim() !== '') return false;
+  return true;
 }

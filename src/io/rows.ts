@@ -6,7 +6,7 @@
 import { QaError } from '../errors.js';
 import { KIND_SCHEMAS, type FieldDef, type Kind, type KindSchema } from '../core/kinds.js';
 import type { Zone } from '../core/time.js';
-import { Bad, parseBool, parseDuration, parsePhone, parseRecordType, parseScore, parseTimestamp } from './values.js';
+import { Bad, parseBool, parseChoice, parseDuration, parsePhone, parseRecordType, parseScore, parseTimestamp } from './values.js';
 
 export interface HeaderMap {
   schema: KindSchema;
@@ -107,11 +107,23 @@ function isBlankChar(c: number): boolean {
   return c <= 32 || c === 0x3000 || c === 0xa0 || c === 0xfeff;
 }
 
-function clean(v: string | undefined): string {
+/**
+ * A cell's value: surrounding blanks trimmed, and Excel's text guard
+ * `="00123"` (systems write it so that Excel keeps leading zeros and long
+ * numbers such as phones as text) unwrapped to `00123`.
+ */
+export function clean(v: string | undefined): string {
   if (v === undefined || v === '') return '';
   // Trim only when needed: most cells have no surrounding blanks.
-  if (!isBlankChar(v.charCodeAt(0)) && !isBlankChar(v.charCodeAt(v.length - 1))) return v;
-  return v.replace(/^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/g, '');
+  if (!isBlankChar(v.charCodeAt(0)) && !isBlankChar(v.charCodeAt(v.length - 1))) {
+    return v.charCodeAt(0) === 61 /* = */ ? unguard(v) : v;
+  }
+  const t = v.replace(/^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/g, '');
+  return t.charCodeAt(0) === 61 ? unguard(t) : t;
+}
+
+function unguard(v: string): string {
+  return v.length >= 3 && v.charCodeAt(1) === 34 && v.charCodeAt(v.length - 1) === 34 && v.indexOf('"', 2) === v.length - 1 ? v.slice(2, -1).trim() : v;
 }
 
 export type Cell = string | number | null;
@@ -186,6 +198,9 @@ export class RowConverter {
           break;
         case 'phone':
           r = parsePhone(v);
+          break;
+        case 'choice':
+          r = parseChoice(v, fd.choices ?? {});
           break;
       }
       if (r instanceof Bad) {

@@ -6,7 +6,7 @@
  */
 import type { Zone } from '../core/time.js';
 import { daysInMonth } from '../core/time.js';
-import { RECORD_TYPE_ALIASES, RECORD_TYPES, type RecordType } from '../core/kinds.js';
+import { CHOICE_SETS, choiceList, RECORD_TYPE_ALIASES, RECORD_TYPES, type RecordType } from '../core/kinds.js';
 import type { Lang } from '../i18n.js';
 
 export type ProblemCode =
@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'negative_duration'
   | 'bad_score'
   | 'bad_record_type'
+  | 'bad_choice'
   | 'duplicate_id'
   | 'field_count'
   | 'malformed_row'
@@ -28,6 +29,7 @@ export class Bad {
   constructor(
     readonly code: ProblemCode,
     readonly value: string,
+    /** duplicate_id: the first line; field_count: the header's width; bad_choice: the column's index in CHOICE_SETS. */
     readonly extra: number = 0,
   ) {}
 }
@@ -51,6 +53,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
       case 'negative_duration': return `${v} 是负数，时长不能为负`;
       case 'bad_score': return `${v} 不是 1–5 的评分`;
       case 'bad_record_type': return `${v} 不是记录类型（consult 咨询、contract 合同、delivery 交付、repair 维修、return 退租）`;
+      case 'bad_choice': return `${v} 不是可用的值（${choiceList(b.extra)}）`;
       case 'duplicate_id': return `${v} 在本文件中重复（首次出现在第 ${b.extra} 行）`;
       case 'field_count': return `本行有 ${b.value} 个字段，表头有 ${b.extra} 个`;
       case 'malformed_row': return '引号使用有误：闭合引号后还有文字（引号字段内的引号应写成 ""）';
@@ -66,6 +69,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
     case 'negative_duration': return `${v} is negative; a duration cannot be`;
     case 'bad_score': return `${v} is not a score from 1 to 5`;
     case 'bad_record_type': return `${v} is not a record type (consult, contract, delivery, repair, return)`;
+    case 'bad_choice': return `${v} is not one of ${choiceList(b.extra)}`;
     case 'duplicate_id': return `${v} appears twice in this file (first on line ${b.extra})`;
     case 'field_count': return `the row has ${b.value} fields but the header has ${b.extra}`;
     case 'malformed_row': return 'bad quoting: text after a closing quote (write a quote inside a quoted field as "")';
@@ -277,3 +281,9 @@ export function parseRecordType(raw: string): RecordType | Bad {
 }
 
 export { RECORD_TYPES };
+
+/** A value of a 'choice' column (SPEC §6: severity, survey channel): any listed spelling → its id. */
+export function parseChoice(raw: string, choices: Readonly<Record<string, string>>): string | Bad {
+  const id = choices[raw.toLowerCase()];
+  return id !== undefined ? id : new Bad('bad_choice', raw, CHOICE_SETS.indexOf(choices));
+}

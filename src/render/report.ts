@@ -9,8 +9,11 @@ import { KPIS } from '../core/kpis.js';
 import { RECORD_TYPE_LABELS, type RecordType } from '../core/kinds.js';
 import { tr, type Lang } from '../i18n.js';
 import { toExcelCsv } from './csv.js';
+import { renderPeopleHtml, renderPeopleMarkdown, renderPeopleTable } from './people.js';
 import { categoryLabel, severityLabel, stateLabel } from './review.js';
 import { clip, renderTable } from './term.js';
+import { renderCasesHtml, renderCasesMarkdown, renderCasesTable } from './reportCases.js';
+import { fieldworkHtml, fieldworkMarkdown, fieldworkTable } from './fieldwork.js';
 
 type K = Report['kpis'][number];
 
@@ -207,6 +210,7 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
   } else {
     out.push(chalk.green(tr(L, '没有逾期整改。', 'Nothing overdue.')));
   }
+  out.push(...renderCasesTable(r, L, chalk));
   if (r.bounds.length) {
     out.push('', chalk.bold(tr(L, '不合格率推断（95 % 置信上限，超几何分布）', 'Failure rate per stratum (95 % upper bound, hypergeometric)')));
     out.push(
@@ -218,6 +222,8 @@ export function renderReportTable(r: Report, L: Lang, chalk: ChalkInstance): str
       }),
     );
   }
+  out.push(renderPeopleTable(r.people, L, chalk));
+  out.push(...fieldworkTable(r, L, chalk));
   return `${out.join('\n')}\n`;
 }
 
@@ -287,10 +293,13 @@ export function renderReportMarkdown(r: Report, L: Lang): string {
   if (x.overdue.length) {
     out.push(mdTable([tr(L, '编号', 'Id'), tr(L, '项目', 'Item'), tr(L, '检查项', 'Check'), tr(L, '责任部门', 'Department'), tr(L, '责任人', 'Owner'), tr(L, '期限', 'Due'), tr(L, '逾期天数', 'Days overdue'), tr(L, '状态', 'State')], x.overdue.map((o) => [o.id, o.item_id, o.check, o.owner_department, o.owner_person, o.due_date, o.days_overdue, stateLabel(o.state, L)])), '');
   } else out.push(tr(L, '没有逾期整改。', 'Nothing overdue.'), '');
+  out.push(...renderCasesMarkdown(r, L, mdTable));
   if (r.bounds.length) {
     out.push(`## ${tr(L, '不合格率推断（95 % 置信上限）', 'Failure rate per stratum (95 % upper bound)')}`, '');
     out.push(mdTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])), '');
   }
+  out.push(renderPeopleMarkdown(r.people, L));
+  out.push(...fieldworkMarkdown(r, L, mdTable));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -401,12 +410,15 @@ export function renderReportHtml(r: Report, L: Lang): string {
       ? htmlTable([tr(L, '编号', 'Id'), tr(L, '项目', 'Item'), tr(L, '检查项', 'Check'), tr(L, '责任部门', 'Department'), tr(L, '责任人', 'Owner'), tr(L, '期限', 'Due'), tr(L, '逾期天数', 'Days overdue'), tr(L, '状态', 'State')], x.overdue.map((o) => [o.id, o.item_id, o.check, o.owner_department, o.owner_person, o.due_date, o.days_overdue, stateLabel(o.state, L)]))
       : `<p class="met">${esc(tr(L, '没有逾期整改。', 'Nothing overdue.'))}</p>`,
   );
+  parts.push(...renderCasesHtml(r, L, esc, htmlTable));
   if (r.bounds.length) {
     parts.push(
       `<h2>${esc(tr(L, '不合格率推断（95 % 置信上限，超几何分布）', 'Failure rate per stratum (95 % upper bound, hypergeometric)'))}</h2>`,
       htmlTable([tr(L, '类型', 'Record type'), 'N', 'n', 'k', tr(L, '样本不合格率', 'Observed'), tr(L, '总体上限', 'Upper bound')], r.bounds.map((b) => [typeName(b.record_type, L), b.N, b.n, b.k, pct(b.observed), `${pct(b.rate)} (${b.upper})`])),
     );
   }
+  parts.push(renderPeopleHtml(r.people, L));
+  parts.push(...fieldworkHtml(r, L, esc, (head, rows) => htmlTable(head, rows)));
   return `<!doctype html>
 <html lang="${L === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title(r, L))}</title><style>${CSS}</style></head>

@@ -5,7 +5,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ReviewState } from '../app/review.js';
 import type { Check, ChecklistKind } from '../core/checklists.js';
 import { RECORD_TYPE_LABELS, type RecordType } from '../core/kinds.js';
-import { maskPhone, maskPhonesInText } from '../core/mask.js';
+import { maskPhone } from '../core/mask.js';
 import { overdueDays, STATE_LABELS } from '../core/rectification.js';
 import type { Zone } from '../core/time.js';
 import type { AuditEntry } from '../db/audit.js';
@@ -15,7 +15,11 @@ import { renderPairs, renderTable } from './term.js';
 
 const yesNo = (v: unknown, L: Lang): string => (v === 1 ? tr(L, '是', 'yes') : v === 0 ? tr(L, '否', 'no') : '');
 
-/** The item as the auditor needs to see it (phone masked unless unmask). */
+/**
+ * The item as the auditor needs to see it. The phone column is masked here
+ * (maskPhone also hides a value that is not phone-shaped); phones in notes,
+ * status, extras and recording_ref are masked by the output guard.
+ */
 export function renderItem(st: ReviewState, zone: Zone, L: Lang, unmask: boolean, chalk: ChalkInstance): string {
   const r = st.item.row;
   const t = (v: unknown): string => (typeof v === 'number' ? zone.format(v) : '');
@@ -37,9 +41,8 @@ export function renderItem(st: ReviewState, zone: Zone, L: Lang, unmask: boolean
     if (r.recommendation_fit !== null) pairs.push([tr(L, '推荐适配', 'recommendation fit'), yesNo(r.recommendation_fit, L)]);
     if (r.device_intact !== null) pairs.push([tr(L, '设备完好', 'device intact'), yesNo(r.device_intact, L)]);
     if (r.status) pairs.push([tr(L, '状态', 'status'), String(r.status)]);
-    const text = (v: string): string => (unmask ? v : maskPhonesInText(v));
-    if (r.notes) pairs.push([tr(L, '备注', 'notes'), text(String(r.notes)).replace(/\n/g, ' ⏎ ')]);
-    if (r.extras) for (const [k, v] of Object.entries(JSON.parse(String(r.extras)) as Record<string, string>)) pairs.push([k, text(v)]);
+    if (r.notes) pairs.push([tr(L, '备注', 'notes'), String(r.notes).replace(/\n/g, ' ⏎ ')]);
+    if (r.extras) for (const [k, v] of Object.entries(JSON.parse(String(r.extras)) as Record<string, string>)) pairs.push([k, String(v)]);
   } else {
     const d = Number(r.duration_seconds);
     pairs = [
@@ -81,7 +84,12 @@ export const stateLabel = (s: string, L: Lang): string => label(STATE_LABELS as 
 export function renderChecklists(lists: [ChecklistKind, Check[]][], L: Lang, chalk: ChalkInstance): string {
   return lists
     .map(([kind, checks]) => {
-      const title = kind === 'call' ? tr(L, '热线录音 call', 'call') : `${tr(L, RECORD_TYPE_LABELS[kind as RecordType].zh + ' ', '')}${kind}`;
+      const title =
+        kind === 'call'
+          ? tr(L, '热线录音 call', 'call')
+          : kind === 'inspection'
+            ? tr(L, '现场检查 inspection', 'inspection (on-site)')
+            : `${tr(L, RECORD_TYPE_LABELS[kind as RecordType].zh + ' ', '')}${kind}`;
       return `${chalk.bold(title)}\n${renderTable({
         chalk,
         head: [tr(L, '代码', 'code'), tr(L, '类别', 'category'), tr(L, '严重度', 'severity'), tr(L, '检查项', 'check')],
@@ -107,9 +115,10 @@ export function renderRectificationList(rows: RectificationView[], today: string
   return `${table}\n${tr(L, `${rows.length} 项，逾期 ${overdue} 项`, `${rows.length} rectification${rows.length === 1 ? '' : 's'}, ${overdue} overdue`)}\n`;
 }
 
-export function renderRectification(r: RectificationView, steps: StepRow[], changedAfterReview: boolean, today: string, zone: Zone, L: Lang, chalk: ChalkInstance, unmask = false): string {
+/** One rectification and its history (texts as stored: phones are masked by the output guard, src/render/output.ts). */
+export function renderRectification(r: RectificationView, steps: StepRow[], changedAfterReview: boolean, today: string, zone: Zone, L: Lang, chalk: ChalkInstance): string {
   const od = overdueDays(r, today);
-  const m = (v: string | null): string => (v === null ? '' : unmask ? v : maskPhonesInText(v));
+  const m = (v: string | null): string => v ?? '';
   const pairs: [string, string | number][] = [
     [tr(L, '整改', 'rectification'), `#${r.id}  ${stateLabel(r.state, L)}${od ? chalk.red(tr(L, `（逾期 ${od} 天）`, ` (${od} days overdue)`)) : ''}`],
     [tr(L, '问题', 'finding'), `${r.item_id} · ${r.check_code} · ${severityLabel(r.severity, L)} · ${r.check_text}`],
@@ -132,12 +141,13 @@ export function renderRectification(r: RectificationView, steps: StepRow[], chan
   return `${renderPairs(pairs)}${flag}\n${history}\n`;
 }
 
-export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: ChalkInstance, unmask = false): string {
+/** The audit log as a table; the detail as stored, valid JSON or not (the output guard masks phones). */
+export function renderAudit(rows: AuditEntry[], zone: Zone, L: Lang, chalk: ChalkInstance): string {
   if (rows.length === 0) return tr(L, '审计日志中没有记录。\n', 'Nothing in the audit log for that period.\n');
   return `${renderTable({
     chalk,
-    head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail')],
+    head: [tr(L, '编号', 'id'), tr(L, '时间', 'when'), tr(L, '人员', 'who'), tr(L, '操作', 'action'), tr(L, '对象', 'entity'), tr(L, '内容', 'detail'), tr(L, '系统用户', 'os user')],
     right: [0],
-    rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', unmask ? (a.detail ?? '') : maskPhonesInText(a.detail ?? '')]),
+    rows: rows.map((a) => [a.id, zone.format(a.at, true), a.actor, a.action, a.entity ? `${a.entity} ${a.entity_id ?? ''}` : '', a.detail ?? '', a.os_user ?? '']),
   })}\n`;
 }

@@ -6,6 +6,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import stringWidth from 'string-width';
+import { forLayout } from './output.js';
 
 /** FORCE_COLOR wins, then NO_COLOR, then whether the stream is a terminal. */
 export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 0 | 1 | 2 | 3 {
@@ -40,7 +41,8 @@ export function renderTable(t: TableOptions): string {
     style: { head: [], border: [], compact: true },
     colAligns: t.head.map((_, i) => (t.right?.includes(i) ? 'right' : 'left')),
   });
-  for (const r of t.rows) table.push(r.map((c) => (c === null || c === undefined ? '' : String(c))));
+  // Cells masked before layout, so the borders line up with what is shown (SPEC §1).
+  for (const r of t.rows) table.push(r.map((c) => (c === null || c === undefined ? '' : forLayout(String(c)))));
   return table.toString();
 }
 
@@ -56,7 +58,9 @@ export function displayWidth(s: string): number {
 }
 
 /** `s` cut to at most `cols` display columns, with "…" when cut (CJK-aware). */
-export function clip(s: string, cols: number): string {
+export function clip(text: string, cols: number): string {
+  // Masked first: a cut must never leave the first digits of a phone number behind.
+  const s = forLayout(text);
   if (stringWidth(s) <= cols) return s;
   let out = '';
   let w = 0;

@@ -192,19 +192,19 @@ C5,consult,2026-10-09 10:00,K4,,,,,,,
 T1,2026-10-10 10:00,K1,,,,,
 T2,2026-10-11 10:00,K1,,,,,
 `);
-    await load(db, 'surveys', `survey_id,customer_id,surveyed_at,overall
-S1,K1,2026-10-20 10:00,5
-S2,K1,2026-10-21 10:00,4
-S3,K2,2026-10-21 10:00,3.5
-S4,K3,2026-10-21 10:00,
-S5,K9,2026-09-21 10:00,5
-S6,K7,2026-10-21 10:00,5
+    await load(db, 'surveys', `survey_id,customer_id,surveyed_at,overall,channel
+S1,K1,2026-10-20 10:00,5,phone
+S2,K1,2026-10-21 10:00,4,online
+S3,K2,2026-10-21 10:00,3.5,短信
+S4,K3,2026-10-21 10:00,,online
+S5,K9,2026-09-21 10:00,5,phone
+S6,K7,2026-10-21 10:00,5,phone
 `);
     const r = report(db);
     expect(kpi(r, 'complaint_rate')).toMatchObject({ numerator: 1, denominator: 4, value: 0.25, op: '<=', target: 0.02, met: false });
-    // SPEC §5: distinct customers surveyed in October (K1, K2, K3 and K7, served in
-    // another month; not K9, surveyed in September) over the 4 served in October.
-    expect(kpi(r, 'callback_coverage')).toMatchObject({ numerator: 4, denominator: 4, value: 1, met: true });
+    // SPEC §6 (changes §5): distinct customers served in October surveyed in October by phone or
+    // SMS: K1 and K2 — not K3 (online only), K7 (not served in October), K9 (September).
+    expect(kpi(r, 'callback_coverage')).toMatchObject({ numerator: 2, denominator: 4, value: 0.5, met: true });
     expect(kpi(r, 'satisfaction_rate')).toMatchObject({ numerator: 3, denominator: 4, missing: 1, stretch: 0.96 });
   });
 });

@@ -105,7 +105,7 @@ describe('report: sampling, review and rectification figures', () => {
     expect(r.rectifications.overdue).toEqual([
       { id: x3, item_id: r1, check: 'first_time_fix', severity: 'major', owner_department: '技术部', owner_person: 'JS01', due_date: '2026-10-27', days_overdue: 4, state: 'open' },
     ]);
-    expect(r.rectifications.by_state).toEqual({ open: 1, analysed: 0, planned: 0, done: 1, verified: 1 });
+    expect(r.rectifications.by_state).toEqual({ open: 1, analysed: 0, planned: 0, done: 1, verified: 1, withdrawn: 0 });
     // Bounds: consult N=10, n=2, k=1; repair N=5, n=1, k=1.
     expect(r.bounds).toEqual([
       { record_type: 'consult', N: 10, n: 2, k: 1, observed: 0.5, upper: hypergeometricUpper(10, 2, 1).upper, rate: hypergeometricUpper(10, 2, 1).upper / 10 },
@@ -131,7 +131,7 @@ describe('report: sampling, review and rectification figures', () => {
     const before = buildReport(rc, '2026-10');
     const rs = new ReviewStore(db);
     updateRectification(rs, { id: x!, to: 'analysed', note: 'cause', by: 'JS01', at: at('2026-11-18T10:00:00+08:00') });
-    updateRectification(rs, { id: x!, to: 'planned', note: 'plan', by: 'JS01', at: at('2026-11-18T11:00:00+08:00'), due: '2026-12-01' });
+    updateRectification(rs, { id: x!, to: 'planned', note: 'plan', by: 'sup', at: at('2026-11-18T11:00:00+08:00'), due: '2026-12-01', reason: 'parts on order' });
     const after = buildReport(rc, '2026-10');
     for (const id of ['rectification_on_time', 'rectification_overdue']) {
       expect(after.kpis.find((k) => k.id === id)).toEqual(before.kpis.find((k) => k.id === id));

@@ -81,7 +81,7 @@ describe('config', () => {
     const human = runQa(['config', 'show'], { cwd: dir });
     expect(human.stdout.split('\n')[0]).toBe(`# effective config from ${path.join(dir, 'qa.config.json')}`);
     const all = json<Record<string, unknown>>(runQa(['--json', 'config', 'show']));
-    expect(Object.keys(all)).toEqual(['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists']);
+    expect(Object.keys(all)).toEqual(['timezone', 'sampling', 'rectification', 'columns', 'calendar', 'checklists', 'disputes', 'callback', 'partners']);
   });
 
   it('an invalid config is a usage error naming the bad key and the file', () => {
@@ -91,6 +91,8 @@ describe('config', () => {
       ['{"timezone": "Mars/Olympus"}', 'config key timezone: "Mars/Olympus" is not a time zone this Node.js knows (try "Asia/Shanghai")'],
       ['{"columns": {"records": {"recordid": ["单号2"]}}}', 'config key columns.records.recordid: unknown column (did you mean record_id?)'],
       ['{"rectification": {"days": 0}}', 'config key rectification.days: must be at least 1, got 0'],
+      ['{"callback": {"churnrate": 0.1}}', 'config key callback.churnrate: unknown key (did you mean churnRate?)'],
+      ['{"kpis": {"callback_coverage": {"channels": ["fax"]}}}', 'config key kpis.callback_coverage.channels: must be a non-empty list of phone, sms, online, interview'],
       ['{"sampling": ', 'the config file is not valid JSON'],
     ] as const) {
       fs.writeFileSync(f, cfg);

@@ -21,7 +21,7 @@ describe('help', () => {
       expect(r.code, key).toBe(0);
       expect(r.stdout, key).toBe(text);
       // Group commands (sample has its own examples; rectify/finding/config/checklist list subcommands).
-      if (!['qa-rectify', 'qa-finding', 'qa-config', 'qa-checklist'].includes(key)) expect(text, key).toContain('Examples:');
+      if (!['qa-rectify', 'qa-finding', 'qa-config', 'qa-checklist', 'qa-complaint', 'qa-callback'].includes(key)) expect(text, key).toContain('Examples:');
     }
   });
 

@@ -46,7 +46,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(dom.code, dom.stderr).toBe(0);
     expect(dom.stdout).toContain('<table class="kpis">');
     const rows = dom.stdout.split('<table class="kpis">')[1]!.split('</table>')[0]!.match(/<tr>/g) ?? [];
-    expect(rows.length).toBe(20); // header + 19 KPIs
+    expect(rows.length).toBe(21); // header + 20 KPIs (onsite_inspections is SPEC §7)
     expect(dom.stdout).toContain('服务记录抽查覆盖率');
 
     const pdf = path.join(dir, 'report.pdf');

@@ -20,9 +20,10 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const NOW = { QA_NOW: '2026-11-23T09:00:00+08:00' };
 const KPI_IDS = [
   'record_sample_coverage', 'weekly_calls_sampled', 'callback_coverage', 'audit_pass_rate', 'complaint_rate', 'complaint_ack_24h',
-  'complaint_verification_24h', 'complaint_investigation_48h', 'complaint_resolution_3wd', 'satisfaction_rate', 'delivery_on_time',
+  'complaint_verification_24h', 'complaint_investigation_48h', 'complaint_resolution_3wd',
+  'complaint_verified', 'complaint_feedback', 'complaint_callback', 'complaint_handling_on_time', 'survey_within_3wd', 'satisfaction_rate', 'delivery_on_time',
   'consult_response_on_time', 'repair_response_on_time', 'first_time_fix_rate', 'recommendation_fit_rate', 'equipment_intact_rate',
-  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue',
+  'contract_within_3wd', 'rectification_on_time', 'rectification_overdue', 'onsite_inspections',
 ];
 
 describe('qa report on the fixture month', () => {
@@ -64,14 +65,25 @@ describe('qa report on the fixture month', () => {
     expect(md).toContain('| KPI | Value | Target | Result | n/N | vs prev | 6 months |');
     const csv = out('csv');
     expect(csv.startsWith('\uFEFFid,name,value,target,op,met,numerator,denominator,missing,previous,change,2026-05,')).toBe(true);
-    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(20);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(26);
+    expect(csv).toMatch(/\r\ncomplaint_verified,Complaints with a verification report,0\.8888\d*,1,>=,no,16,18,0,0,/);
+    // SPEC §6 sections in every human format.
+    for (const text of [table, md]) {
+      expect(text).toContain('Complaint analysis');
+      expect(text).toContain('18 complaints received (previous month 14, +4), 6 of them major; founded 11, unfounded 5, not verified yet 2');
+      expect(text).toContain('Survey questions');
+    }
+    expect(md).toContain('| 信息泄露 | 8 | 2 | +6 |');
     const html = out('html');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<table class="kpis">');
     expect(html).toContain('<svg class="spark"');
     expect(html).not.toMatch(/<script|<link|https?:\/\//); // self-contained, no network
-    const jsonOut = JSON.parse(out('json')) as { month: string };
+    expect(html).toContain('<h2>Complaint analysis</h2>');
+    const jsonOut = JSON.parse(out('json')) as { month: string; complaints: { by_category: unknown[] }; surveys: { questions: { id: string }[] } };
     expect(jsonOut.month).toBe('2026-10');
+    expect(jsonOut.complaints.by_category[0]).toEqual({ key: '信息泄露', count: 8, previous: 2 });
+    expect(jsonOut.surveys.questions.map((q) => q.id)).toContain('hidden_fee');
   });
 
   it('Chinese labels with --lang zh, CJK columns aligned', () => {

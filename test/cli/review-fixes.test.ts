@@ -117,7 +117,7 @@ describe('output contracts', () => {
   it('a bad --encoding is one usage error before any file is read', () => {
     const r = runQa(['import', 'records', 'a.csv', 'b.csv', '--encoding', 'klingon']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('qa: error: unknown encoding "klingon"\nhint: use --encoding utf8 or --encoding gb18030\n');
+    expect(r.stderr).toBe('qa: error: unknown encoding "klingon"\nhint: use --encoding utf8, gb18030, utf16le or utf16be\n');
   });
 
   it('qa sample list without --month shows what qa sample counted (the weeks of the last 35 days too)', () => {
@@ -171,7 +171,7 @@ describe('second review round', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(json<{ finding_note: string }>(r).finding_note).toBe('客户 13812345678 投诉');
     const rows = new Database(db, { readonly: true }).prepare(`SELECT actor, entity_id FROM audit_log WHERE action = 'unmask'`).all();
-    expect(rows).toEqual([{ actor: 'KF05', entity_id: 'rectify update 1' }]);
+    expect(rows).toEqual([{ actor: 'KF05', entity_id: 'rectify update 1 --to analysed --note cause' }]);
     // Without --unmask: masked, nothing logged.
     const m = runQa(['--db', db, '--json', 'rectify', 'update', '1', '--to', 'planned', '--note', 'measures']);
     expect(json<{ finding_note: string }>(m).finding_note).toBe('客户 138****5678 投诉');

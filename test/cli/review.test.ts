@@ -195,7 +195,7 @@ describe('qa rectify: the closed loop end to end', () => {
     expect(upd(db, ['--to', 'planned', '--note', 'x']).stderr).toBe('qa: error: rectification 1: a rectification cannot go from open to planned\nhint: from open it can go to: analysed\n');
     expect(upd(db, ['--to', 'analysed']).stderr).toBe('qa: error: rectification 1: reaching analysed needs the cause of the problem\nhint: pass --note "<the cause>"\n');
     expect(upd(db, ['--to', 'analysed', '--note', 'script card missing']).code).toBe(0);
-    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-12-20']).code).toBe(0);
+    expect(upd(db, ['--to', 'planned', '--note', 'print script cards', '--due', '2026-12-20', '--by', 'sup', '--reason', 'printer order']).code).toBe(0);
     expect(upd(db, ['--to', 'done']).code).toBe(2);
     expect(upd(db, ['--to', 'done', '--note', 'cards at every desk, photo P-1'], { QA_USER: agent }).code).toBe(0);
     const self = upd(db, ['--to', 'verified', '--note', 'fine', '--by', agent]);
@@ -236,7 +236,7 @@ describe('qa checklist show', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'qa.config.json'), JSON.stringify({ checklists: { call: { remove: ['closing'] } } }));
     const all = json<Record<string, { code: string }[]>>(runQa(['--json', 'checklist', 'show']));
-    expect(Object.keys(all)).toEqual(['consult', 'contract', 'delivery', 'repair', 'return', 'call']);
+    expect(Object.keys(all)).toEqual(['consult', 'contract', 'delivery', 'repair', 'return', 'call', 'inspection']);
     const call = json<{ code: string }[]>(runQa(['--json', 'checklist', 'show', 'call'], { cwd: dir }));
     expect(call.map((c) => c.code)).not.toContain('closing');
     const bad = runQa(['checklist', 'show', 'rental']);

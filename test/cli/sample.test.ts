@@ -148,7 +148,7 @@ describe('qa sample verify', () => {
     // A late record for 10-05 appears, and a re-export moves SR-202610-00007 to November.
     const f = path.join(tmpDir(), 'changes.csv');
     fs.writeFileSync(f, 'record_id,record_type,occurred_at\nLATE-1,consult,2026-10-05 09:00\nSR-202610-00007,consult,2026-11-02 09:00\n');
-    const imp = runQa(['--db', db, '--json', 'import', 'records', f]);
+    const imp = runQa(['--db', db, '--json', 'import', 'records', f, '--allow-clear']);
     expect(json(imp)).toMatchObject({ inserted: 1, updated: 1 });
     const bad = runQa(['--db', db, 'sample', 'verify', String(recRun)]);
     expect(bad.code).toBe(1);

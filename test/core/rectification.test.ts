@@ -13,7 +13,7 @@ describe('rectification state machine', () => {
   ];
 
   for (const from of STATES) {
-    for (const to of STATES) {
+    for (const to of STATES.filter((s) => s !== 'withdrawn')) {
       const ok = legal.some(([a, b]) => a === from && b === to);
       it(`${from} → ${to} is ${ok ? 'allowed' : 'refused, naming the allowed next states'}`, () => {
         const r = checkStep(at(from), { to, note: 'text', by: 'zhang.wei' });
@@ -25,6 +25,13 @@ describe('rectification state machine', () => {
       });
     }
   }
+
+  it('no step reaches withdrawn: only a correction of the finding does (SPEC §4)', () => {
+    for (const from of STATES.filter((s) => s !== 'withdrawn')) {
+      expect(checkStep(at(from), { to: 'withdrawn', note: 'x', by: 'a' })).toMatchObject({ ok: false, problem: 'a rectification is withdrawn only by correcting its finding' });
+    }
+    expect(isOverdue('withdrawn', '2026-10-01', '2026-11-30')).toBe(false);
+  });
 
   it('an unknown state is refused with the list of states', () => {
     expect(checkStep(at('open'), { to: 'closed', note: 'x', by: 'a' })).toEqual({ ok: false, problem: '"closed" is not a rectification state', hint: 'the states are open → analysed → planned → done → verified' });
@@ -54,7 +61,7 @@ describe('rectification state machine', () => {
   });
 
   it('planned takes a new due date, or keeps the current one', () => {
-    const a = checkStep(at('analysed'), { to: 'planned', note: 'm', due: '2026-12-15', by: 'x' });
+    const a = checkStep(at('analysed'), { to: 'planned', note: 'm', due: '2026-12-15', by: 'x', reason: 'supplier late' });
     const b = checkStep(at('analysed'), { to: 'planned', note: 'm', by: 'x' });
     expect(a.ok && a.dueDate).toBe('2026-12-15');
     expect(b.ok && b.dueDate).toBe('2026-11-30');
@@ -78,7 +85,7 @@ describe('rectification state machine', () => {
   it('a new due date goes with the measures, and not in the past', () => {
     expect(checkStep(at('planned'), { to: 'done', note: 'e', due: '2026-12-31', by: 'x' })).toEqual({ ok: false, problem: 'a new due date can only be set with the measures (--to planned)', hint: 'drop --due, or move the rectification to planned first' });
     expect(checkStep(at('analysed'), { to: 'planned', note: 'm', due: '2026-10-01', by: 'x', today: '2026-10-05' })).toEqual({ ok: false, problem: 'the new due date 2026-10-01 is already past', hint: 'give a date from 2026-10-05 on' });
-    expect(checkStep(at('done'), { to: 'planned', note: 'failed', due: '2026-12-01', by: 'sup', today: '2026-11-01' }).ok).toBe(true);
+    expect(checkStep(at('done'), { to: 'planned', note: 'failed', due: '2026-12-01', by: 'sup', today: '2026-11-01', reason: 'redo' }).ok).toBe(true);
   });
 
   it('overdue = past the due date and not done or verified', () => {

@@ -49,7 +49,7 @@ describe('checklists', () => {
     expect(r.consult).toEqual(DEFAULT_CHECKLISTS.consult);
   });
   it.each([
-    [{ rental: [] }, 'checklists.rental: unknown kind (the kinds are consult, contract, delivery, repair, return, call)'],
+    [{ rental: [] }, 'checklists.rental: unknown kind (the kinds are consult, contract, delivery, repair, return, call, inspection)'],
     [{ call: [{ code: 'x', zh: 'x', en: 'x', category: 'mood', severity: 'minor' }] }, 'checklists.call[0].category: must be one of conduct, process, result, privacy, got "mood"'],
     [{ call: [{ code: 'x', zh: 'x', en: 'x', category: 'conduct', severity: 'high' }] }, 'checklists.call[0].severity: must be one of critical, major, minor, got "high"'],
     [{ call: [{ code: 'x', zh: '', en: 'x', category: 'conduct', severity: 'minor' }] }, 'checklists.call[0].zh: must be a non-empty string'],
