@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { writeRecords } from '../fixtures/generate.js';
+import { writeRecords, type RowOrder } from '../fixtures/generate.js';
 import { SCHEMA_VERSION } from '../src/db/schema.js';
 
 export interface CsvSpec {
@@ -24,6 +24,8 @@ export interface CsvSpec {
   year: number;
   month: number;
   seed: number;
+  /** Row order of the export (fixtures/generate.ts RowOrder). */
+  order: RowOrder;
 }
 
 export interface CsvInput extends CsvSpec {
@@ -129,8 +131,8 @@ export class Inputs {
   private async generate(spec: CsvSpec, file: string, generator: string): Promise<CsvInput> {
     const part = `${file}.part`;
     const t = Date.now();
-    this.log(`generating ${spec.name} (${spec.count.toLocaleString('en-US')} rows, ${spec.year}-${String(spec.month).padStart(2, '0')}, seed ${spec.seed})…`);
-    await writeRecords(part, spec.count, spec.year, spec.month, spec.seed);
+    this.log(`generating ${spec.name} (${spec.count.toLocaleString('en-US')} rows, ${spec.year}-${String(spec.month).padStart(2, '0')}, ${spec.order} order, seed ${spec.seed})…`);
+    await writeRecords(part, spec.count, spec.year, spec.month, spec.seed, spec.order);
     fs.renameSync(part, file);
     const bytes = fs.statSync(file).size;
     const sha256 = await sha256File(file);

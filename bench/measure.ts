@@ -42,43 +42,72 @@ export function countLabel(n: number): string {
 
 export interface ImportOutcome {
   rows: Row[];
-  /** Peak RSS (KiB) of each timed qa run: reused by the RSS measurement. */
+  /** Peak RSS (KiB) of each timed qa run: reused by the RSS measurements. */
   qaRssKb: number[];
-  /** The database of the last qa run, left in place so the runner may keep it as the sample database. */
+  /** Median seconds of each side (null when that side has no samples): for ratios across cases. */
+  qaSeconds: number | null;
+  sqliteSeconds: number | null;
+  /** The database of the last qa run, left in place so the runner may keep it (e.g. as the sample database). */
   lastDb: string | null;
 }
 
+/** One import case: a file into an empty database, or into copies of two prebuilt ones. */
+export interface ImportCase {
+  /** Row id prefix in results.json: `<id>.qa`, `<id>.sqlite3`, `<id>.ratio`, `<id>.rss`. */
+  id: string;
+  /** What is imported, e.g. "1M rows, random occurred_at". */
+  what: string;
+  csv: CsvInput;
+  /** Target of the qa / sqlite3 ratio. */
+  target: Target | null;
+  /**
+   * Import into a copy of these databases instead of an empty one (the copy is
+   * not timed): `qa` a qa database, `sqlite3` the bare table sqlite3 built from
+   * the same rows, `rows` how many records both already hold.
+   */
+  base?: { qa: string; sqlite3: string | null; rows: number };
+}
+
 /** qa import vs sqlite3 .import of the same file, runs interleaved so background load hits both alike. */
-export async function measureImport(b: Bench, csv: CsvInput): Promise<ImportOutcome> {
-  const n = countLabel(csv.count);
+export async function measureImport(b: Bench, c: ImportCase): Promise<ImportOutcome> {
+  const { csv, base } = c;
   await warmFile(csv.file);
-  const qaDb = path.join(b.tmpDir, 'import-qa.sqlite');
-  const sqDb = path.join(b.tmpDir, 'import-sqlite3.sqlite');
-  const script = sqliteImportScript(csv.file, csvHeader(csv.file));
+  const qaDb = path.join(b.tmpDir, `${c.id}-qa.sqlite`);
+  const sqDb = path.join(b.tmpDir, `${c.id}-sqlite3.sqlite`);
+  const script = sqliteImportScript(csv.file, csvHeader(csv.file), !base);
   const qaTimes: number[] = [];
   const sqTimes: number[] = [];
   const qaRssKb: number[] = [];
   const sqRssKb: number[] = [];
-  let sqError: string | null = b.sqlite3 ? null : 'skipped: sqlite3 not found';
+  const qaCpu: number[] = [];
+  const sqCpu: number[] = [];
+  let sqError: string | null = b.sqlite3 ? (base && !base.sqlite3 ? 'skipped: no sqlite3 base database' : null) : 'skipped: sqlite3 not found';
+  const before = base?.rows ?? 0;
 
   for (let i = 1; i <= b.runs; i++) {
-    removeDb(qaDb);
+    if (base) copyDb(base.qa, qaDb);
+    else removeDb(qaDb);
     settle();
     const r = await qa(b, ['--db', qaDb, '--json', 'import', 'records', csv.file], true);
     checkImported(r, csv.count);
     qaTimes.push(r.seconds);
     if (r.peakRssKb !== null) qaRssKb.push(r.peakRssKb);
-    let line = `import ${n} run ${i}/${b.runs}: qa ${r.seconds.toFixed(2)} s`;
+    if (r.cpuSeconds !== null) qaCpu.push(r.cpuSeconds);
+    let line = `${c.id} run ${i}/${b.runs}: qa ${r.seconds.toFixed(2)} s`;
+    if (r.peakRssKb !== null) line += ` (${(r.peakRssKb / MB).toFixed(0)} MB)`;
+    if (i < b.runs) removeDb(qaDb);
 
     if (b.sqlite3 && sqError === null) {
-      removeDb(sqDb);
+      if (base?.sqlite3) copyDb(base.sqlite3, sqDb);
+      else removeDb(sqDb);
       settle();
       // Wrapped the same way as qa (GNU time adds ~1 ms), so neither side is timed differently.
       const s = await run(b.sqlite3, [sqDb], { env: b.env, cwd: b.cwd, input: script, rss: b.rss });
-      sqError = checkSqliteImport(s, sqDb, csv.count);
+      sqError = checkSqliteImport(s, sqDb, before + csv.count);
       if (sqError === null) {
         sqTimes.push(s.seconds);
         if (s.peakRssKb !== null) sqRssKb.push(s.peakRssKb);
+        if (s.cpuSeconds !== null) sqCpu.push(s.cpuSeconds);
         line += `, sqlite3 ${s.seconds.toFixed(2)} s`;
       }
       removeDb(sqDb);
@@ -86,27 +115,45 @@ export async function measureImport(b: Bench, csv: CsvInput): Promise<ImportOutc
     b.log(line);
   }
 
-  const qaRow = measured('import.qa', `import ${n} rows: qa import records`, 's', qaTimes);
+  const into = base ? ` into ${countLabel(before)}` : '';
+  const qaRow = measured(`${c.id}.qa`, `import ${c.what}${into}: qa import records`, 's', qaTimes);
   const rows = [qaRow];
+  let sqRow: Row | null = null;
   if (sqError === null) {
     const sqPeak = median(sqRssKb);
     const sqNote = sqPeak === null ? undefined : `sqlite3 peak RSS ${(sqPeak / MB).toFixed(1)} MB`;
-    const sqRow = measured('import.sqlite3', `import ${n} rows: sqlite3 .import`, 's', sqTimes, null, sqNote);
-    rows.push(sqRow, ratio('import.ratio', 'import: qa / sqlite3', qaRow, sqRow, { op: '<=', value: 2.0, unit: 'x', stretch: 1.5 }));
+    sqRow = measured(`${c.id}.sqlite3`, `import ${c.what}${into}: sqlite3 .import`, 's', sqTimes, null, sqNote);
+    rows.push(sqRow);
+    rows.push(c.target ? ratio(`${c.id}.ratio`, `import ${c.what}${into}: qa / sqlite3`, qaRow, sqRow, c.target) : ratioInfo(`${c.id}.ratio`, `import ${c.what}${into}: qa / sqlite3`, qaRow, sqRow));
   } else {
-    rows.push(noNumber('import.sqlite3', `import ${n} rows: sqlite3 .import`, 's', sqError.startsWith('skipped') ? 'skipped' : 'failed', sqError));
+    rows.push(noNumber(`${c.id}.sqlite3`, `import ${c.what}${into}: sqlite3 .import`, 's', sqError.startsWith('skipped') ? 'skipped' : 'failed', sqError));
   }
-  return { rows, qaRssKb, lastDb: qaTimes.length ? qaDb : null };
+  if (qaCpu.length && sqCpu.length === qaCpu.length) {
+    // CPU seconds (all threads): what each side cost, whatever else ran on the machine. Shown, not judged.
+    const qaC = measured(`${c.id}.cpu.qa`, `cpu ${c.what}${into}: qa`, 's', qaCpu);
+    const sqC = measured(`${c.id}.cpu.sqlite3`, `cpu ${c.what}${into}: sqlite3`, 's', sqCpu);
+    const rc = ratioInfo(`${c.id}.cpu.ratio`, `cpu (user+sys) ${c.what}${into}: qa / sqlite3`, qaC, sqC);
+    rows.push({ ...rc, note: `qa ${qaC.median!.toFixed(2)} s, sqlite3 ${sqC.median!.toFixed(2)} s CPU (medians)` });
+  }
+  if (qaRssKb.length) rows.push(measured(`${c.id}.rss`, `peak RSS: qa import ${c.what}${into}`, 'MB', qaRssKb.map((k) => k / MB), RSS_LIMIT));
+  return { rows, qaRssKb, qaSeconds: qaRow.median, sqliteSeconds: sqRow?.median ?? null, lastDb: qaTimes.length ? qaDb : null };
+}
+
+/** A ratio without a target of its own (the scale series' 100k point): shown, not judged. */
+function ratioInfo(id: string, label: string, num: Row, den: Row): Row {
+  const r = ratio(id, label, num, den, { op: '<=', value: Infinity, unit: 'x' });
+  return { ...r, target: null, status: r.median === null ? r.status : 'info', verdict: r.median === null ? r.verdict : `${r.median.toFixed(2)}x` };
 }
 
 /**
  * The equivalent table for sqlite3: the same columns, all TEXT, record_id the
  * primary key (as qa's), and sqlite3's own CSV reader in one transaction.
+ * Without `create` the rows go into the existing table (a database that already holds rows).
  */
-function sqliteImportScript(file: string, header: readonly string[]): string {
+export function sqliteImportScript(file: string, header: readonly string[], create = true): string {
   const cols = header.map((c) => `"${c.replace(/"/g, '""')}" TEXT${c === 'record_id' ? ' PRIMARY KEY' : ''}`);
   const quoted = `"${file.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  return [`CREATE TABLE records (${cols.join(', ')});`, '.mode csv', `.import --skip 1 ${quoted} records`, ''].join('\n');
+  return [...(create ? [`CREATE TABLE records (${cols.join(', ')});`] : []), '.mode csv', `.import --skip 1 ${quoted} records`, ''].join('\n');
 }
 
 function checkImported(r: RunResult, expected: number): void {
@@ -235,8 +282,10 @@ function clearReportCache(db: string): void {
 /**
  * Cold: the first report after an import touched the months (every month's
  * records scanned and cached). Warm: the report as analysts rerun it.
+ * `oneMonth`: the database holds one month of `count` records (the issue's
+ * "cold report over a 1M-record month", target < 1 s), else 3 such months.
  */
-export async function measureReportCold(b: Bench, db: string, count: number): Promise<Row> {
+export async function measureReportCold(b: Bench, db: string, count: number, oneMonth = false): Promise<Row> {
   const args = ['--db', db, 'report', '--month', REPORT_MONTH, '--format', 'json'];
   const times: number[] = [];
   for (let i = 1; i <= b.runs; i++) {
@@ -245,7 +294,11 @@ export async function measureReportCold(b: Bench, db: string, count: number): Pr
     const r = await qa(b, args);
     if (r.code !== 0) throw new BenchFailure(`qa report failed (${describeFailure(r)})`);
     times.push(r.seconds);
-    b.log(`report (cold) run ${i}/${b.runs}: ${r.seconds.toFixed(3)} s`);
+    b.log(`report (cold${oneMonth ? ', one month' : ''}) run ${i}/${b.runs}: ${r.seconds.toFixed(3)} s`);
+  }
+  if (oneMonth) {
+    const label = `report --month ${REPORT_MONTH} (1 x ${countLabel(count)} records), cold cache`;
+    return measured('report.cold1', label, 's', times, { op: '<', value: 1, unit: 's' }, 'month figures recomputed each run');
   }
   return measured('report.cold', `${reportLabel(count)}, cold cache`, 's', times, null, 'month figures recomputed each run');
 }

@@ -40,6 +40,12 @@ export interface RunResult {
   seconds: number;
   /** Peak RSS in KiB, or null when not measured. */
   peakRssKb: number | null;
+  /**
+   * CPU seconds (user + system, all threads) of the child, from GNU time;
+   * null otherwise. Less sensitive than wall time to other load on a shared
+   * machine: what the run cost, not how long it waited for a core.
+   */
+  cpuSeconds: number | null;
   stdout: string;
   stderr: string;
 }
@@ -50,7 +56,7 @@ export function detectRssMethod(): RssMethod {
     // BusyBox and BSD `time` lack -o/-f %M: try it once instead of trusting the path.
     const out = tempFile('rss-probe');
     const r = spawnSync(GNU_TIME, ['-f', '%M', '-o', out, process.execPath, '-e', '0'], { stdio: 'ignore' });
-    const kb = r.status === 0 ? readTimeOutput(out) : null;
+    const kb = r.status === 0 ? (readTimeOutput(out)?.kb ?? null) : null;
     fs.rmSync(out, { force: true });
     if (kb !== null && kb > 0) return 'gnu-time';
   }
@@ -62,7 +68,7 @@ export function detectRssMethod(): RssMethod {
 export function run(cmd: string, args: readonly string[], opts: RunOptions): Promise<RunResult> {
   const method = opts.rss ?? 'none';
   const timeOut = method === 'gnu-time' ? tempFile('rss') : null;
-  const [file, argv] = timeOut ? [GNU_TIME, ['-f', '%M', '-o', timeOut, cmd, ...args]] : [cmd, [...args]];
+  const [file, argv] = timeOut ? [GNU_TIME, ['-f', '%M %U %S', '-o', timeOut, cmd, ...args]] : [cmd, [...args]];
 
   return new Promise<RunResult>((resolve, reject) => {
     const started = performance.now();
@@ -94,11 +100,14 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions): Pro
     });
     child.on('close', (code, signal) => {
       let peakRssKb: number | null = polled;
+      let cpuSeconds: number | null = null;
       if (timeOut) {
-        peakRssKb = readTimeOutput(timeOut);
+        const t = readTimeOutput(timeOut);
+        peakRssKb = t?.kb ?? null;
+        cpuSeconds = t?.cpu ?? null;
         fs.rmSync(timeOut, { force: true });
       }
-      resolve({ code, signal, seconds, peakRssKb, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ code, signal, seconds, peakRssKb, cpuSeconds, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
@@ -131,18 +140,21 @@ function tempFile(tag: string): string {
 
 /**
  * GNU time writes "Command exited with non-zero status N" before the format
- * when the child fails, so take the last line that is a number.
+ * when the child fails, so take the last line of the form "KB USER SYS"
+ * (the probe in detectRssMethod asks for "%M" alone: CPU is then null).
  */
-function readTimeOutput(file: string): number | null {
+function readTimeOutput(file: string): { kb: number; cpu: number | null } | null {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
     return null;
   }
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+$/.test(l));
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => /^\d+( [\d.]+ [\d.]+)?$/.test(l));
   const last = lines[lines.length - 1];
-  return last === undefined ? null : Number(last);
+  if (last === undefined) return null;
+  const [kb, user, sys] = last.split(' ').map(Number);
+  return { kb: kb!, cpu: user === undefined || sys === undefined ? null : user + sys };
 }
 
 /** VmHWM of a live process in KiB; null once it has exited (a zombie has no VmHWM line). */

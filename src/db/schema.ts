@@ -655,6 +655,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    description: 'records index covering the monthly report',
+    up: (db) => {
+      db.exec(`
+        -- The stratum index of migration 1 plus every column the monthly
+        -- report's record scan reads (db/report.ts recordScan), so that scan
+        -- never visits the table: over a month imported from an unordered
+        -- export the table lookups were random reads, 1.7 s of the 4 s cold
+        -- report over 1M records; covered, 0.13 s. Same leading columns, so
+        -- sampling's range scans are unchanged. Rebuilt here once (a few
+        -- seconds per million records).
+        DROP INDEX IF EXISTS records_stratum;
+        CREATE INDEX records_stratum ON records(record_type, occurred_at, rank, record_id,
+          customer_id, first_response_at, completed_at, promised_at, remote, first_time_fix, recommendation_fit, device_intact);
+      `);
+    },
+  },
 ];
 
 /** Columns of an input table that are bookkeeping, not the export's content. */

@@ -174,7 +174,7 @@ async function runImport(
   isInterrupted: () => boolean,
 ): Promise<ImportSummary> {
   const writer = new ImportWriter(db, opts.kind);
-  writer.begin({ file: display, encoding: job.encoding ?? 'utf8', bytes: size, skipInvalid: opts.skipInvalid });
+  writer.begin({ file: display, encoding: job.encoding ?? 'utf8', bytes: size, skipInvalid: opts.skipInvalid, expectedRows: job.expectedRows });
   const errors: ImportError[] = [];
   const problems: Problem[] = [];
   let rejected = 0;

@@ -84,6 +84,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   const ids = new IdSet(job.expectedRows);
   let rows = 0;
   let headerCells: string[] | null = null;
+  let headerRaw: string[] | null = null;
   const repeatedHeaders: number[] = [];
   let delimiter = ',';
   let sawProblem = false;
@@ -137,6 +138,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
           if (RowConverter.isBlank(fields)) return; // blank lines before the header
           map = mapHeader(job.kind, fields, job.aliases, job.display);
           headerCells = fields.map(normalizeHeader);
+          headerRaw = fields.slice();
           conv = new RowConverter(map, zone);
           io.emit({
             t: 'header',
@@ -151,7 +153,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
         // A DOS end-of-file mark (Ctrl-Z) that old systems append: not data.
         if (fields.length === 1 && fields[0] === '\x1a') return;
         // The header again (exports concatenated with `cat`, each with its header): not data.
-        if (isHeaderAgain(fields, headerCells!)) {
+        if (isHeaderAgain(fields, headerRaw!, headerCells!)) {
           repeatedHeaders.push(line);
           return;
         }
@@ -204,10 +206,15 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   }
 }
 
-/** True when a row repeats the header cell for cell (compared as headers are). */
-function isHeaderAgain(fields: readonly string[], header: readonly string[]): boolean {
-  if (fields.length < header.length) return false;
-  for (let i = 0; i < header.length; i++) if (normalizeHeader(fields[i]!) !== header[i]) return false;
+/**
+ * True when a row repeats the header cell for cell: concatenated exports of one
+ * system repeat it exactly (a BOM or zero-width characters are already gone),
+ * so the raw cells are compared first — a data row fails on its first cell at
+ * the cost of one string comparison — and normalised only when they match.
+ */
+function isHeaderAgain(fields: readonly string[], raw: readonly string[], header: readonly string[]): boolean {
+  if (fields.length < header.length || fields[0] !== raw[0]) return false;
+  for (let i = 0; i < header.length; i++) if (fields[i] !== raw[i] && normalizeHeader(fields[i]!) !== header[i]) return false;
   for (let i = header.length; i < fields.length; i++) if (fields[i]!.trim() !== '') return false;
   return true;
 }

@@ -239,6 +239,15 @@ export function parseScore(raw: string): number | Bad {
 
 /** Full-width digits and signs (Ａ: U+FF10–U+FF19, ＋, －, （, ）, U+3000) → ASCII. */
 export function normaliseWidth(raw: string): string {
+  // Fast path (the hot loop meets ASCII phones a million times): nothing full-width, nothing to do.
+  let wide = false;
+  for (let i = 0; i < raw.length; i++) {
+    if (raw.charCodeAt(i) >= 0x2000) {
+      wide = true;
+      break;
+    }
+  }
+  if (!wide) return raw;
   let out = '';
   let changed = false;
   for (let i = 0; i < raw.length; i++) {
@@ -271,7 +280,10 @@ const EXCEL_GROUPED = /^\d{1,3}(,\d{3}){2,}(\.\d+)?$/;
  */
 export function parsePhone(raw: string): string | Bad {
   const v = normaliseWidth(raw);
-  if (EXCEL_SCIENTIFIC.test(v) || EXCEL_DECIMAL.test(v) || EXCEL_GROUPED.test(v)) return new Bad('phone_as_number', raw);
+  // Every Excel number shape has a '.', ',' or exponent: test the patterns only then.
+  if ((v.includes('.') || v.includes(',') || v.includes('e') || v.includes('E')) && (EXCEL_SCIENTIFIC.test(v) || EXCEL_DECIMAL.test(v) || EXCEL_GROUPED.test(v))) {
+    return new Bad('phone_as_number', raw);
+  }
   return v;
 }
 

@@ -25,8 +25,17 @@ describe('Ctrl-C', () => {
     const child = spawn(process.execPath, [path.join(REPO, 'bin', 'qa'), '--db', db, 'import', 'records', csv], { env: { ...process.env, NO_COLOR: '1' } });
     let err = '';
     child.stderr.on('data', (d) => (err += d));
-    // Let it get well into the file, then interrupt.
-    await new Promise((r) => setTimeout(r, 2500));
+    // Interrupt once it is well into the file: its uncommitted pages are spilling into the WAL.
+    // (A fixed delay is no measure: on a quiet machine the whole file imports in under 2.5 s.)
+    let exited = false;
+    child.on('exit', () => (exited = true));
+    const wal = `${db}-wal`;
+    const started = Date.now();
+    while (!exited && Date.now() - started < 30_000) {
+      if (fs.existsSync(wal) && fs.statSync(wal).size > 2 * 1024 * 1024) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(exited).toBe(false);
     child.kill('SIGINT');
     const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
     expect(code).toBe(130);
