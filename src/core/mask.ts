@@ -23,17 +23,22 @@
 
 /** ASCII and full-width digits. */
 const D = '[0-9\\uFF10-\\uFF19]';
-/** One optional separator: space, no-break or ideographic space, dash, dot (ASCII or full-width). */
-const SEP = '[ \\u00A0\\u3000\\-.\\uFF0D\\uFF0E]';
+/**
+ * One optional separator: a space (also no-break, ideographic), or a dash (ASCII,
+ * full-width, hyphen/en/em dash), dot, slash or underscore with a space on either
+ * side or none (138 - 1234 - 5658, 138–1234–5657, 138/1234/5626, 138_1234_5627).
+ */
+const BLANK = '[ \\u00A0\\u3000]';
+const SEP = `(?:${BLANK}?[\\-.\\uFF0D\\uFF0E\\u2010-\\u2015/_]${BLANK}?|${BLANK})`;
 const S = `${SEP}?`;
 const PLUS = '[+\\uFF0B]';
 /** +86, 0086 or 86 before a number (ASCII or full-width). */
 const CC86 = `(?:${PLUS}[8８][6６]|[0０][0０][8８][6６]|[8８][6６])`;
 /** +86 or 0086 (a bare 86 before an area code is too likely to be a score or a count). */
 const CC86_STRICT = `(?:${PLUS}[8８][6６]|[0０][0０][8８][6６])`;
-// A mobile is 3-4-4 digits, with the same separator twice or none: two
-// numbers side by side ("1300000 2000-01-01") are not one phone.
-const MOBILE = `(?:${CC86}${S})?[1１][3-9３-９]${D}(?<ms>${S})${D}{4}\\k<ms>${D}{4}`;
+// A mobile is 3-4-4 digits (or 4-3-4), with the same separator twice or none, or
+// 3-8 with a dash: two numbers side by side ("1300000 2000-01-01") are not one phone.
+const MOBILE = `(?:${CC86}${S})?[1１][3-9３-９]${D}(?:(?<ms>${S})${D}{4}\\k<ms>${D}{4}|${D}(?<m2>${SEP})${D}{3}\\k<m2>${D}{4}|[\\-\\u2010-\\u2015]${D}{8})`;
 /** A local number: 7 or 8 digits, not starting with 0, as 3+4 or 4+4 with one optional separator. */
 const local = (name: string): string => `[1-9１-９]${D}{2,3}(?<${name}>${S})${D}{4}`;
 const LANDLINE = [
@@ -45,8 +50,15 @@ const LANDLINE = [
 // would join a zero-padded id to the next number).
 const ABROAD = `${PLUS}[1-9１-９]${D}{0,2}(?:[ \\u00A0\\-]?${D}){7,13}|[0０][0０][1-9１-９]${D}{8,13}`;
 
-// Not glued to more digits, and not the fraction or the whole part of a decimal (0.0100 1000000.00).
-const PHONE_SOURCE = `(?<![0-9\\uFF10-\\uFF19])(?<![0-9\\uFF10-\\uFF19][.\\uFF0E])(?:${MOBILE}|${LANDLINE}|${ABROAD})(?![0-9\\uFF10-\\uFF19])(?![.\\uFF0E][0-9\\uFF10-\\uFF19])`;
+// Not glued to more digits. Landlines and numbers abroad are also not the fraction
+// or the whole part of a decimal (0.0100 1000000.00); a mobile (11 digits, 1[3-9]…)
+// is masked even there: a numbered list (1.13812345678), Excel's 13812345625.0, a
+// file name (13812345606.20261005.wav) — no amount or fraction looks like one.
+const NOT_GLUED_BEFORE = '(?<![0-9\\uFF10-\\uFF19])';
+const NOT_GLUED_AFTER = '(?![0-9\\uFF10-\\uFF19])';
+const NOT_DECIMAL = '(?<![0-9\\uFF10-\\uFF19][.\\uFF0E])';
+const NOT_DECIMAL_AFTER = '(?![.\\uFF0E][0-9\\uFF10-\\uFF19])';
+const PHONE_SOURCE = `${NOT_GLUED_BEFORE}(?:${MOBILE}${NOT_GLUED_AFTER}|${NOT_DECIMAL}(?:${LANDLINE}|${ABROAD})${NOT_GLUED_AFTER}${NOT_DECIMAL_AFTER})`;
 
 /** A fresh global matcher (each caller gets its own lastIndex). */
 function phoneRegex(): RegExp {

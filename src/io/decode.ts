@@ -131,6 +131,23 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
   return -1;
 }
 
+/**
+ * Characters that UTF-8 text of a Chinese business export does not hold but
+ * GBK bytes misread as UTF-8 produce: C1 controls and U+0250–U+07FF (IPA,
+ * spacing modifiers, combining marks, Greek, Cyrillic, Armenian, Hebrew,
+ * Arabic, Syriac, Thaana). Latin-1 and Latin Extended (é, °, ·) are plausible.
+ */
+const IMPLAUSIBLE_UTF8 = /[\u0080-\u009f\u0250-\u07ff]/;
+
+/**
+ * A line's bytes that are valid UTF-8 only by accident: no 3-byte sequence,
+ * an implausible character when read as UTF-8, and valid GB18030.
+ */
+export function looksGbkNotUtf8(bytes: Uint8Array): boolean {
+  if (hasMultiByteCjk(bytes) || !isGb18030(bytes)) return false;
+  return IMPLAUSIBLE_UTF8.test(Buffer.from(bytes).toString('utf8'));
+}
+
 /** True when valid UTF-8 `bytes` hold a 3- or 4-byte sequence (CJK text in UTF-8 always does). */
 export function hasMultiByteCjk(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0xe0) return true;
@@ -271,6 +288,10 @@ export class StrictDecoder {
           this.carryAt = at + cut;
         }
         text = part.toString('utf8');
+        // Detected UTF-8: a GBK row pasted in can still be valid UTF-8 (GBK 袁泉 = D4 AC C8 AA reads
+        // as "ԬȪ"). Such a row decodes to characters no Chinese export holds (C1 controls, IPA,
+        // combining marks, Greek to Syriac) and has no 3-byte sequence: refuse it as mixed.
+        if (this.how !== 'forced' && IMPLAUSIBLE_UTF8.test(text)) this.checkUtf8Lines(text, at);
       } else {
         text = this.decodeGb(data, at, final);
       }
@@ -311,6 +332,15 @@ export class StrictDecoder {
     if (g) return 'gb18030';
     if (isUtf8(line)) return 'utf8';
     return isGb18030(line) ? 'gb18030' : 'utf8';
+  }
+
+  /** Each line of `text` holding an implausible character: GBK bytes that also read as UTF-8? */
+  private checkUtf8Lines(text: string, at: number): void {
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      if (!IMPLAUSIBLE_UTF8.test(line)) continue;
+      const bytes = Buffer.from(line, 'utf8');
+      if (looksGbkNotUtf8(bytes)) throw new DecodeError('mixed', 'utf8', at);
+    }
   }
 
   private decodeGb(data: Buffer, at: number, final: boolean): string {
@@ -424,7 +454,7 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
       if (nul !== -1 && !nulAt) nulAt = { line, offset: start + nul };
       let look: LineLook;
       if (isAscii(part)) look = 'ascii';
-      else if (isUtf8(part) && (hasMultiByteCjk(part) || !isGb18030(part))) look = 'utf8';
+      else if (isUtf8(part) && (hasMultiByteCjk(part) || !isGb18030(part)) && !looksGbkNotUtf8(part)) look = 'utf8';
       else if (isGb18030(part)) look = 'gb18030';
       else look = 'invalid';
       if (look === 'gb18030' && isUtf8(part)) ambiguous.push(line);
@@ -490,7 +520,7 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
       hint: msg('请指明：--encoding gb18030（中文 Windows 上的 Excel）或 --encoding utf8', 'say which: --encoding gb18030 (Excel on Chinese Windows) or --encoding utf8'),
     };
   }
-  const mixed = looks.utf8.length > 0 && looks.gb18030.length > 0 && !forced;
+  const mixed = (looks.utf8.length > 0 || (bom !== null && bom.enc === 'utf8')) && looks.gb18030.length > 0 && !forced;
   if (mixed || err.problem === 'mixed') {
     // Point at the encoding with fewer lines (the pasted rows); on a tie, the one that starts later.
     const [u, g] = [looks.utf8, looks.gb18030];
@@ -499,8 +529,8 @@ export function explainDecodeError(file: string, err: DecodeError, forced: boole
     const offset = firstBad && firstBad.line === first ? firstBad.offset : lineOffset(bytes, skip, first);
     return {
       message: msg(
-        `文件混用了多种编码：${lines(looks.utf8)}像 UTF-8，${lines(looks.gb18030)}像 GBK/GB18030${looks.invalid.length ? `；${lines(looks.invalid)}两者都不是` : ''}`,
-        `the file mixes encodings: ${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8, ${lines(looks.gb18030)} like GBK/GB18030${looks.invalid.length ? `; ${lines(looks.invalid)} like neither` : ''}`,
+        `文件混用了多种编码：${looks.utf8.length ? `${lines(looks.utf8)}像 UTF-8` : '字节序标记表明是 UTF-8'}，${lines(looks.gb18030)}像 GBK/GB18030${looks.invalid.length ? `；${lines(looks.invalid)}两者都不是` : ''}`,
+        `the file mixes encodings: ${looks.utf8.length ? `${lines(looks.utf8)} look${looks.utf8.length > 1 ? '' : 's'} like UTF-8` : 'its byte-order mark says UTF-8'}, ${lines(looks.gb18030)} like GBK/GB18030${looks.invalid.length ? `; ${lines(looks.invalid)} like neither` : ''}`,
       ),
       line: first,
       offset,

@@ -10,7 +10,7 @@ import { rankOf } from '../core/rank.js';
 import { Zone } from '../core/time.js';
 import { QaError } from '../errors.js';
 import { readCsv } from './csv.js';
-import { setMessageLang, type Lang } from '../i18n.js';
+import { msg, setMessageLang, type Lang } from '../i18n.js';
 import type { EncodingName } from './decode.js';
 import { IdSet, mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
 import { Bad } from './values.js';
@@ -85,6 +85,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   let rows = 0;
   let headerCells: string[] | null = null;
   let headerRaw: string[] | null = null;
+  let headerNames: Set<string> | null = null;
   const repeatedHeaders: number[] = [];
   let delimiter = ',';
   let sawProblem = false;
@@ -138,6 +139,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
           if (RowConverter.isBlank(fields)) return; // blank lines before the header
           map = mapHeader(job.kind, fields, job.aliases, job.display);
           headerCells = fields.map(normalizeHeader);
+          headerNames = new Set([...headerCells, ...map.schema.fields.flatMap((fd) => [fd.name, ...fd.aliases, ...(job.aliases[fd.name] ?? [])].map(normalizeHeader))]);
           headerRaw = fields.slice();
           conv = new RowConverter(map, zone);
           io.emit({
@@ -173,6 +175,14 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
           }
         }
         if (problems) {
+          // A header in another column order (exports of two layouts concatenated): the rows after
+          // it would be read with the first header's columns. Refuse the file, even with --skip-invalid.
+          if (isHeaderLike(fields, headerNames!)) {
+            throw new QaError(
+              msg(`第 ${line} 行又是一个表头，但列的顺序不同：之后的行会按第一个表头的列读错`, `line ${line} is another header with its columns in a different order: the rows after it would be read with the first header's columns`),
+              { where: `${job.display} line ${line}`, hint: msg('把文件在这一行拆开，分别导入', 'split the file at that line and import the parts separately') },
+            );
+          }
           sawProblem = true;
           rejected.push({
             line,
@@ -217,4 +227,15 @@ function isHeaderAgain(fields: readonly string[], raw: readonly string[], header
   for (let i = 0; i < header.length; i++) if (fields[i] !== raw[i] && normalizeHeader(fields[i]!) !== header[i]) return false;
   for (let i = header.length; i < fields.length; i++) if (fields[i]!.trim() !== '') return false;
   return true;
+}
+
+/**
+ * True when a (rejected) row reads as a header: at least two, and at least
+ * half, of its non-empty cells are column names of this kind or of the file's header.
+ */
+function isHeaderLike(fields: readonly string[], names: ReadonlySet<string>): boolean {
+  const cells = fields.map(normalizeHeader).filter((c) => c !== '');
+  if (cells.length < 2) return false;
+  const known = cells.filter((c) => names.has(c)).length;
+  return known >= 2 && known * 2 >= cells.length;
 }

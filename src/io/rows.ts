@@ -216,7 +216,8 @@ export class RowConverter {
       let obj: Record<string, string> | null = null;
       for (const x of this.map.extras) {
         const v = clean(raw[x.index]);
-        if (v !== '') (obj ??= {})[x.name] = v;
+        // A null-prototype object: a column named __proto__ is data like any other.
+        if (v !== '') (obj ??= Object.create(null) as Record<string, string>)[x.name] = v;
       }
       if (obj) extras = JSON.stringify(obj);
     }

@@ -57,7 +57,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
       case 'duplicate_id': return `${v} 在本文件中重复（首次出现在第 ${b.extra} 行）`;
       case 'field_count': return `本行有 ${b.value} 个字段，表头有 ${b.extra} 个`;
       case 'malformed_row': return '引号使用有误：闭合引号后还有文字（引号字段内的引号应写成 ""）';
-      case 'phone_as_number': return `${v} 是被 Excel 转成数字的电话号码，位数已丢失：导出前把该列设为"文本"格式`;
+      case 'phone_as_number': return `${v} 是被 Excel 当成数字的电话号码（小数、科学计数或千分位形式，位数可能已丢失或改变）：导出前把该列设为"文本"格式`;
     }
   }
   switch (b.code) {
@@ -73,7 +73,7 @@ export function problemText(b: Bad, lang: Lang = 'en'): string {
     case 'duplicate_id': return `${v} appears twice in this file (first on line ${b.extra})`;
     case 'field_count': return `the row has ${b.value} fields but the header has ${b.extra}`;
     case 'malformed_row': return 'bad quoting: text after a closing quote (write a quote inside a quoted field as "")';
-    case 'phone_as_number': return `${v} is a phone number that Excel turned into a number (its digits are lost): format the column as Text before exporting`;
+    case 'phone_as_number': return `${v} is a phone number that Excel turned into a number (a decimal, exponent or grouped form: its digits may be lost or changed): format the column as Text before exporting`;
   }
 }
 
@@ -266,22 +266,30 @@ export function normaliseWidth(raw: string): string {
   return changed ? out : raw;
 }
 
-// Shapes a spreadsheet gives a phone column it took for numbers: scientific
-// notation (1.38E+10, 1.38000012E+10, 1E+10), a trailing decimal (13800001234.0)
-// and thousands separators (13,800,001,234).
-const EXCEL_SCIENTIFIC = /^[+-]?\d+(\.\d+)?[eE][+-]?\d+$/;
-const EXCEL_DECIMAL = /^\+?\d{5,}\.\d+$/;
+// Shapes a spreadsheet gives a phone column it took for numbers: an exponent
+// anywhere (1.38E+10, 1,38123E+10, 1.38E+10/1.39E+10), a decimal part at the
+// end, with a point or a comma (13800001234.0, 13812345678,0, 13812345678.,
+// 138-1234-5657.0), thousands separators (13,800,001,234), and the ####### a
+// too-narrow column shows.
+const EXCEL_EXPONENT = /\d[.,]?\d*[eE][+-]?\d/;
+const EXCEL_DECIMAL_END = /\d[.,]\d{0,2}$/;
 const EXCEL_GROUPED = /^\d{1,3}(,\d{3}){2,}(\.\d+)?$/;
+const EXCEL_HASHES = /^#+$/;
 
 /**
- * A phone cell (SPEC §2 "Phone columns"): full-width digits normalised; a
- * value a spreadsheet turned into a number is refused — its digits are lost
- * and must never be shown as if they were the customer's.
+ * A phone cell (SPEC §2 "Phone columns"): full-width digits normalised, and
+ * Excel's text marker (a leading apostrophe) dropped; a value a spreadsheet
+ * turned into a number is refused — its digits may be lost or changed and
+ * must never be shown as if they were the customer's.
  */
 export function parsePhone(raw: string): string | Bad {
-  const v = normaliseWidth(raw);
-  // Every Excel number shape has a '.', ',' or exponent: test the patterns only then.
-  if ((v.includes('.') || v.includes(',') || v.includes('e') || v.includes('E')) && (EXCEL_SCIENTIFIC.test(v) || EXCEL_DECIMAL.test(v) || EXCEL_GROUPED.test(v))) {
+  let v = normaliseWidth(raw);
+  if (v.charCodeAt(0) === 39 /* ' */) v = v.slice(1).trim();
+  // Every Excel number shape has a '.', ',', '#' or an exponent: test the patterns only then.
+  if (
+    (v.includes('.') || v.includes(',') || v.includes('e') || v.includes('E') || v.includes('#')) &&
+    (EXCEL_EXPONENT.test(v) || EXCEL_DECIMAL_END.test(v) || EXCEL_GROUPED.test(v) || EXCEL_HASHES.test(v))
+  ) {
     return new Bad('phone_as_number', raw);
   }
   return v;

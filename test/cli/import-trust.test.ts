@@ -180,12 +180,78 @@ describe('phones as Excel leaves them', () => {
       [4, 'customer_phone'],
       [5, 'customer_phone'],
     ]);
-    for (const e of s.errors) expect(e.message).toMatch(/is a phone number that Excel turned into a number \(its digits are lost\): format the column as Text before exporting$/);
+    for (const e of s.errors) expect(e.message).toMatch(/is a phone number that Excel turned into a number \(a decimal, exponent or grouped form: its digits may be lost or changed\): format the column as Text before exporting$/);
     // Never a made-up tail: neither 2340 (from 13800001234.0 read as digits) nor 1210 appears.
     expect(r.stdout + r.stderr).not.toMatch(/\*{4}(2340|1210|0000)/);
     fs.writeFileSync(path.join(dir, 'fw.csv'), 'record_id,record_type,occurred_at,customer_phone\nSR-1,repair,2026-10-05 10:00,１３８１２３４５６７８\n');
     expect(qa(['import', 'records', 'fw.csv']).code).toBe(0);
     expect(query(db, 'SELECT customer_phone FROM records')).toEqual([{ customer_phone: '13812345678' }]);
+  });
+});
+
+describe('found by an adversarial pass (each was stored or shown wrong before)', () => {
+  it('a GBK row whose bytes are also valid UTF-8 (袁泉 = D4 AC C8 AA reads "ԬȪ") is refused as mixed, with or without a BOM', () => {
+    for (const bom of [Buffer.alloc(0), Buffer.from([0xef, 0xbb, 0xbf])]) {
+      const { dir, db, qa } = setup();
+      fs.writeFileSync(
+        path.join(dir, 'mix.csv'),
+        Buffer.concat([bom, Buffer.from('记录编号,记录类型,发生时间,服务人员\r\nSR-1,维修,2026-10-05 10:00,张伟\r\nSR-2,repair,2026-10-05 11:00,'), Buffer.from([0xd4, 0xac, 0xc8, 0xaa]), Buffer.from('\r\n')]),
+      );
+      const r = qa(['import', 'records', 'mix.csv']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the file mixes encodings: .*line 3 like GBK\/GB18030 \(mix\.csv line 3/);
+      expect(fs.existsSync(db) ? query(db, 'SELECT * FROM records') : []).toEqual([]);
+    }
+    // An all-ASCII UTF-8 file with a BOM and one GBK row (通知 = CD A8 D6 AA, valid UTF-8 too).
+    const { dir, qa } = setup();
+    fs.writeFileSync(path.join(dir, 'm3.csv'), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('record_id,record_type,occurred_at,notes\nSR-1,repair,2026-10-05 10:00,'), Buffer.from([0xcd, 0xa8, 0xd6, 0xaa]), Buffer.from('\n')]));
+    const r = qa(['import', 'records', 'm3.csv']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the file mixes encodings: its byte-order mark says UTF-8, line 2 like GBK/GB18030");
+    // Accented Latin text on a line of its own in a UTF-8 export (Chinese elsewhere) is plausible and imports.
+    fs.writeFileSync(path.join(dir, 'ok.csv'), 'record_id,record_type,occurred_at,notes\nSR-1,repair,2026-10-05 10:00,客服部\nSR-2,repair,2026-10-05 10:00,José · 25°C\n');
+    expect(qa(['import', 'records', 'ok.csv']).code).toBe(0);
+  });
+
+  it('more Excel number shapes of a phone are refused; Excel\'s leading apostrophe is dropped', () => {
+    const { dir, db, qa } = setup();
+    const shapes = ['1,38123E+10', "'1.38123E+10", '1.38E+10/1.39E+10', '13812345678,0', '13812345678.', '138-1234-5657.0', '138 1234 5678.0', '#######'];
+    fs.writeFileSync(path.join(dir, 'ex.csv'), `record_id,record_type,occurred_at,customer_phone\n${shapes.map((p, i) => `X${i},repair,2026-10-05 10:00,"${p}"`).join('\n')}\nOK,repair,2026-10-05 10:00,'13812345679\n`);
+    const r = qa(['import', 'records', 'ex.csv', '--skip-invalid', '--json']);
+    expect(r.code).toBe(0);
+    const s = json<{ rejected: number; errors: { line: number; column: string }[] }>(r);
+    expect(s.rejected).toBe(shapes.length);
+    expect(s.errors.every((e) => e.column === 'customer_phone')).toBe(true);
+    expect(query(db, 'SELECT record_id, customer_phone FROM records')).toEqual([{ record_id: 'OK', customer_phone: '13812345679' }]);
+    // The rejected values are shown masked with their own last four digits, never whole.
+    expect(r.stdout + r.stderr).not.toMatch(/13812345678|1381234 ?5657/);
+  });
+
+  it('a repeated header in another column order is refused, even with --skip-invalid (its rows would be read with the wrong columns)', () => {
+    const { dir, db, qa } = setup();
+    fs.writeFileSync(path.join(dir, 'q8.csv'), 'record_id,record_type,occurred_at,status,notes\nQ9,repair,2026-10-05 10:00,ok,x\nrecord_id,record_type,occurred_at,notes,status\nQ10,repair,2026-10-05 10:00,y,ok\n');
+    const r = qa(['import', 'records', 'q8.csv', '--skip-invalid']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("line 3 is another header with its columns in a different order");
+    expect(fs.existsSync(db) ? query(db, 'SELECT * FROM records') : []).toEqual([]);
+  });
+
+  it('an extra column named __proto__ keeps its value', () => {
+    const { dir, db, qa } = setup();
+    fs.writeFileSync(path.join(dir, 'k.csv'), 'record_id,record_type,occurred_at,__proto__,constructor\nK1,repair,2026-10-05 10:00,p1,c1\n');
+    expect(qa(['import', 'records', 'k.csv']).code).toBe(0);
+    expect(query<{ extras: string }>(db, 'SELECT extras FROM records')[0]!.extras).toBe('{"__proto__":"p1","constructor":"c1"}');
+  });
+
+  it('phones in the free-text shapes that leaked are masked in history, log and findings.csv', () => {
+    const { dir, qa } = setup();
+    const notes = '联系方式:1.13812345678 2.13912345679; 138-12345632 / 138–1234–5657 / 010—8765—4356 / 13812345625.0 / 138/1234/5626 / 138_1234_5627 / 1381-234-5633';
+    fs.writeFileSync(path.join(dir, 'leak.csv'), `record_id,record_type,occurred_at,notes,recording_ref\nL1,repair,2026-10-05 10:00,"${notes}",rec/13812345606.20261005.wav\n`);
+    expect(qa(['import', 'records', 'leak.csv']).code).toBe(0);
+    for (const out of [qa(['history', 'L1']).stdout, qa(['history', 'L1', '--json']).stdout]) {
+      for (const digits of ['13812345678', '13912345679', '12345632', '1234–5657', '8765—4356', '13812345625', '1234/5626', '1234_5627', '234-5633', '13812345606']) expect(out).not.toContain(digits);
+      expect(out).toContain('138****5678');
+    }
   });
 });
 
