@@ -66,6 +66,10 @@ export function checkDbFile(file: string): void {
   if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw damaged(file, msg('文件头无法读取（页大小）', 'its header is unreadable (page size)'));
   const pages = head.readUInt32BE(28);
   const headerValid = head.readUInt32BE(24) === head.readUInt32BE(92);
+  // While another connection has the database open (a -wal file exists), a checkpoint may be
+  // writing the main file: its length can lag its header for a moment. Only a database at
+  // rest (no -wal: every qa closes with a checkpoint) is measured — a truncated copy is one.
+  if (fs.existsSync(`${file}-wal`)) return;
   if (size % pageSize !== 0) throw damaged(file, msg(`文件被截断（${size} 字节不是 ${pageSize} 字节页的整数倍）`, `the file is cut short (${size} bytes is not a whole number of ${pageSize}-byte pages)`));
   if (headerValid && pages > 0 && size < pages * pageSize) {
     throw damaged(file, msg(`文件被截断（${size} 字节；文件头记录为 ${pages * pageSize}）`, `the file is cut short (${size} bytes; its header says ${pages * pageSize})`));
