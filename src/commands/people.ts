@@ -407,17 +407,11 @@ export async function runCalibrateImport(ctx: Context, idArg: string, file: stri
   const id = idArgument('calibration id', idArg);
   const fs = await import('node:fs');
   if (!fs.existsSync(file)) throw new UsageError('no such file', { where: file });
-  const { CsvParser } = await import('../io/csvParser.js');
-  const rows: { fields: string[]; line: number }[] = [];
-  const errors: { line: number; message: string }[] = [];
-  const parser = new CsvParser(',', {
-    record: (fields, line) => {
-      if (fields.some((f) => f.trim() !== '')) rows.push({ fields, line });
-    },
-    malformed: (line, _raw, reason) => errors.push({ line, message: reason }),
-  });
-  parser.push(fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-  parser.end();
+  // The import's reader: strict decoding (UTF-8, GBK, UTF-16; never a U+FFFD), every line end, real line numbers.
+  const { readCsvRecords } = await import('../io/csv.js');
+  const read = await readCsvRecords(file, file);
+  const rows = read.records.filter((r) => r.fields.some((f) => f.trim() !== ''));
+  const errors: { line: number; message: string }[] = [...read.malformed];
   const header = (rows.shift()?.fields ?? []).map((h) => h.trim().toLowerCase());
   const idx = Object.fromEntries(Object.entries(CAL_COLUMNS).map(([k, names]) => [k, header.findIndex((h) => names.includes(h))])) as Record<string, number>;
   const missing = ['item', 'check', 'result'].filter((k) => idx[k] === -1);

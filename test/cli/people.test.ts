@@ -134,6 +134,13 @@ describe('qa calibrate', () => {
     expect(refused.stderr).toContain(`${bad}:3: result must be pass, fail or na, got "maybe"`);
     expect(refused.stderr).toContain(`${bad}:4: NOPE is not an item of calibration 1`);
     expect(refused.stderr).toContain('2 bad rows; nothing was recorded');
+    // The calibration sheet is read like an export (strict decoding): a GBK-saved sheet with a
+    // stray invalid byte is refused naming the line and byte, never read with U+FFFD.
+    const broken = path.join(dir, 'broken.csv');
+    fs.writeFileSync(broken, Buffer.concat([Buffer.from(`item,check,result,note,auditor\n${a},greeting,fail,`), Buffer.from([0xc3, 0x28]), Buffer.from(',li\n')]));
+    const dec = qa(db, ['calibrate', 'import', '1', broken]);
+    expect(dec.code).toBe(1);
+    expect(dec.stderr).toMatch(/not valid UTF-8: byte 0xC3 at byte \d+ cannot be decoded.*line 2/);
     expect(qa(db, ['calibrate', 'import', '1', li]).code).toBe(0);
     const half = json<{ complete: boolean; agreement: unknown; progress: { answered: number }[] }>(qa(db, ['--json', 'calibrate', 'report', '1']));
     expect(half).toMatchObject({ complete: false, agreement: null, progress: [{ answered: 14 }, { answered: 0 }] });
