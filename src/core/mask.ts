@@ -58,11 +58,18 @@ const NOT_GLUED_BEFORE = '(?<![0-9\\uFF10-\\uFF19])';
 const NOT_GLUED_AFTER = '(?![0-9\\uFF10-\\uFF19])';
 const NOT_DECIMAL = '(?<![0-9\\uFF10-\\uFF19][.\\uFF0E])';
 const NOT_DECIMAL_AFTER = '(?![.\\uFF0E][0-9\\uFF10-\\uFF19])';
-const PHONE_SOURCE = `${NOT_GLUED_BEFORE}(?:${MOBILE}${NOT_GLUED_AFTER}|${NOT_DECIMAL}(?:${LANDLINE}|${ABROAD})${NOT_GLUED_AFTER}${NOT_DECIMAL_AFTER})`;
+const DOMESTIC_SOURCE = `${NOT_GLUED_BEFORE}(?:${MOBILE}${NOT_GLUED_AFTER}|${NOT_DECIMAL}(?:${LANDLINE})${NOT_GLUED_AFTER}${NOT_DECIMAL_AFTER})`;
+const ABROAD_SOURCE = `${NOT_GLUED_BEFORE}${NOT_DECIMAL}(?:${ABROAD})${NOT_GLUED_AFTER}${NOT_DECIMAL_AFTER}`;
 
-/** A fresh global matcher (each caller gets its own lastIndex). */
-function phoneRegex(): RegExp {
-  return new RegExp(PHONE_SOURCE, 'g');
+/**
+ * The two passes, each a fresh global matcher (each caller its own lastIndex).
+ * Numbers abroad come second: their digit groups are free-form, so in one
+ * pass "+1 415 555 0100 021-5555-6633" read as one long foreign number and
+ * left the landline's last digits in clear; after the first pass the
+ * landline is already masked and cannot be split.
+ */
+function passes(): RegExp[] {
+  return [new RegExp(DOMESTIC_SOURCE, 'g'), new RegExp(ABROAD_SOURCE, 'g')];
 }
 
 /** Full-width digits and plus to ASCII; everything else unchanged. */
@@ -125,18 +132,33 @@ function maskNumber(phone: string): string {
  */
 export function maskPhonesInText<T extends string | null | undefined>(text: T): T {
   if (typeof text !== 'string') return text;
-  return text.replace(phoneRegex(), (m: string, ...rest: unknown[]) => {
-    // The arguments after the captures: offset, the whole text, then the named groups.
-    const offset = rest.find((v) => typeof v === 'number') as number;
-    return insideHash(text, offset, offset + m.length) ? m : maskNumber(m);
-  }) as T;
+  let out: string = text;
+  for (const re of passes()) {
+    const before = out;
+    out = before.replace(re, (m: string, ...rest: unknown[]) => {
+      // The arguments after the captures: offset, the whole text, then the named groups.
+      const offset = rest.find((v) => typeof v === 'number') as number;
+      return insideHash(before, offset, offset + m.length) ? m : maskNumber(m);
+    });
+  }
+  return out as T;
 }
 
 /** How many phone numbers a text holds (what --unmask shows and logs). */
 export function countPhones(text: string | null | undefined): number {
   if (typeof text !== 'string' || text === '') return 0;
   let n = 0;
-  for (const m of text.matchAll(phoneRegex())) if (!insideHash(text, m.index, m.index + m[0].length)) n++;
+  let rest = text;
+  for (const re of passes()) {
+    const cur = rest;
+    // Count this pass's numbers, then blank them (same length) so the next pass cannot reuse their digits.
+    rest = cur.replace(re, (m: string, ...args: unknown[]) => {
+      const offset = args.find((v) => typeof v === 'number') as number;
+      if (insideHash(cur, offset, offset + m.length)) return m;
+      n++;
+      return '#'.repeat(m.length);
+    });
+  }
   return n;
 }
 
