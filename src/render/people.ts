@@ -65,21 +65,25 @@ const LEGEND = (L: Lang): string =>
 export function renderControlGrid(p: PeopleSections, L: Lang, chalk: ChalkInstance): string {
   const { months, charts } = p.control_charts;
   if (charts.length === 0) return tr(L, '近 12 个月没有已完成的审核。', 'No finished reviews in the last 12 months.');
-  const nameW = Math.min(22, Math.max(...charts.map((c) => displayWidth(chartName(c, L)))));
+  // 12 months × 5 columns + the centre line + a name of at most 12: 79 columns, so it fits an
+  // 80-column terminal (SPEC §1); a flagged month is marked in its cell (▲/▼) and listed below.
+  const nameW = Math.min(12, Math.max(...charts.map((c) => displayWidth(chartName(c, L)))));
   const pad = (s: string, w: number, right = false): string => {
     const gap = ' '.repeat(Math.max(0, w - displayWidth(s)));
     return right ? gap + s : s + gap;
   };
   const W = 5;
-  const head = `${pad('', nameW)} ${pad('p̄', 6, true)} ${months.map((m) => pad(m.slice(5), W, true)).join('')}   ${tr(L, '异常月份', 'flagged')}`;
+  const head = `${pad('', nameW)} ${pad('p̄', 6, true)}${months.map((m) => pad(m.slice(5), W, true)).join('')}`;
   const lines = charts.map((c) => {
     const cells = c.chart.points.map((pt) => {
       if (pt.p === null) return pad(chalk.dim('·'), W, true);
       const v = `${Math.round(pt.p * 100)}${pt.signal === 'above' ? '▲' : pt.signal === 'below' ? '▼' : '%'}`;
       return pad(pt.signal ? chalk.red(v) : v, W, true);
     });
-    return `${pad(clip(chartName(c, L), nameW), nameW)} ${pad(pct(c.chart.center, 1).replace(' ', ''), 6, true)} ${cells.join('')}   ${c.flagged.length ? chalk.red(c.flagged.join(', ')) : chalk.dim('—')}`;
+    return `${pad(clip(chartName(c, L), nameW), nameW)} ${pad(pct(c.chart.center, 1).replace(' ', ''), 6, true)}${cells.join('')}`;
   });
+  const flagged = charts.filter((c) => c.flagged.length > 0).map((c) => `${chartName(c, L)} ${c.flagged.join(', ')}`);
+  lines.push(flagged.length ? chalk.red(`${tr(L, '异常月份：', 'flagged: ')}${flagged.join('; ')}`) : chalk.dim(tr(L, '异常月份：无', 'flagged: none')));
   return [chalk.dim(head), ...lines, chalk.dim(LEGEND(L))].join('\n');
 }
 
