@@ -548,7 +548,7 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER calibration_answers_no_change BEFORE UPDATE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
         CREATE TRIGGER calibration_answers_no_delete BEFORE DELETE ON calibration_answers BEGIN SELECT RAISE(ABORT, 'calibration answers are final'); END;
       `);
-      allowWithdrawnState(db);
+      // 'withdrawn' is already a state: migration 6 reshaped rectifications for every source.
     },
   },
   {
@@ -721,66 +721,14 @@ export function installVersionTriggers(db: Database.Database): void {
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 
-/**
- * Let rectifications.state hold 'withdrawn' (SPEC §4 corrections). SQLite
- * cannot change a CHECK in place and the migration runs inside a transaction
- * with foreign keys on, so the table and the tables that refer to it
- * (rectification_steps, and any a later branch adds) are rebuilt from their
- * own stored SQL, whatever columns they have by then: new parent, new
- * children pointing at the new parent, copy, drop children then parent,
- * rename (the rename carries the children's references along), then the
- * indexes and triggers as they were. Already allowing 'withdrawn': nothing.
- */
-function allowWithdrawnState(db: Database.Database): void {
-  const sqlOf = (name: string): string => {
-    const sql = db.prepare(`SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?`).pluck().get(name) as string | undefined;
-    if (!sql) throw new Error(`migration: table ${name} is missing`);
-    return sql;
-  };
-  const tables = db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[];
-  const refersTo = (t: string, target: string): boolean => (db.pragma(`foreign_key_list(${JSON.stringify(t)})`) as { table: string }[]).some((fk) => fk.table === target);
-  const children = tables.filter((t) => t !== 'rectifications' && refersTo(t, 'rectifications'));
-  for (const c of children) {
-    const grand = tables.filter((t) => t !== c && refersTo(t, c));
-    if (grand.length) throw new Error(`migration: ${grand.join(', ')} refer to ${c}, which must be rebuilt: extend allowWithdrawnState`);
-  }
-  const parent = sqlOf('rectifications');
-  const states = /state\s+TEXT\s+NOT\s+NULL\s+CHECK\s*\(\s*state\s+IN\s*\(([^)]*)\)\s*\)/i;
-  const m = states.exec(parent);
-  if (!m) throw new Error('migration: cannot find the state CHECK of rectifications');
-  if (m[1]!.includes("'withdrawn'")) return;
-  const family = ['rectifications', ...children];
-  const extras = db
-    .prepare(`SELECT sql FROM sqlite_schema WHERE tbl_name IN (${family.map(() => '?').join(', ')}) AND type IN ('index', 'trigger') AND sql IS NOT NULL`)
-    .pluck()
-    .all(...family) as string[];
-  const renamed = (sql: string, name: string): string => {
-    const out = sql.replace(new RegExp(`^CREATE TABLE\\s+"?${name}"?`, 'i'), `CREATE TABLE ${name}_new`);
-    if (out === sql) throw new Error(`migration: cannot rename ${name}`);
-    return out;
-  };
-  db.exec(renamed(parent, 'rectifications').replace(states, (all, list: string) => all.replace(list, `${list}, 'withdrawn'`)));
-  db.exec('INSERT INTO rectifications_new SELECT * FROM rectifications');
-  for (const c of children) {
-    const sql = renamed(sqlOf(c), c).replace(/REFERENCES\s+"?rectifications"?\s*\(/gi, 'REFERENCES rectifications_new(');
-    if (!/REFERENCES rectifications_new\(/.test(sql)) throw new Error(`migration: cannot find the reference of ${c}`);
-    db.exec(sql);
-    db.exec(`INSERT INTO ${c}_new SELECT * FROM ${c}`);
-  }
-  for (const c of children) db.exec(`DROP TABLE ${c}`);
-  db.exec('DROP TABLE rectifications');
-  db.exec('ALTER TABLE rectifications_new RENAME TO rectifications');
-  for (const c of children) db.exec(`ALTER TABLE ${c}_new RENAME TO ${c}`);
-  for (const sql of extras) db.exec(sql);
-}
 
 const columnsOf = (db: Database.Database, table: string): { name: string; notnull: number }[] =>
   db.prepare(`SELECT name, "notnull" FROM pragma_table_info(?)`).all(table) as { name: string; notnull: number }[];
 
 /**
  * SPEC §7 (seed 000 §一(二), §二(二)7, §三(二)). Written so it can run after
- * another branch's migration that touches the same tables: every step checks
- * what is already there (a column, the NOT NULL on finding_id) first.
+ * another migration that touches the same tables: each added column is checked
+ * for first.
  */
 function migrateFieldwork(db: Database.Database): void {
   // Records gain the optional partner 合作方 column (logistics / repair vendor).
@@ -789,75 +737,8 @@ function migrateFieldwork(db: Database.Database): void {
   // kept out of audit_pass_rate, coverage and the bounds (SPEC §7).
   if (!columnsOf(db, 'reviews').some((c) => c.name === 'campaign')) db.exec('ALTER TABLE reviews ADD COLUMN campaign TEXT');
 
-  // A rectification now comes from a finding, or from a subject: a failed
-  // inspection check, a partner evaluation recommending rectification. The
-  // subject columns carry what a finding would (kind, id, check, text …), so
-  // every list and report shows both the same way. SQLite cannot drop a NOT
-  // NULL: rebuild the table (and its steps, which reference it) with the
-  // rows, ids, indexes and append-only triggers as they were.
-  const rectCols = columnsOf(db, 'rectifications');
-  if (rectCols.find((c) => c.name === 'finding_id')?.notnull === 1) {
-    const keep = rectCols.map((c) => c.name).join(', ');
-    const stepCols = columnsOf(db, 'rectification_steps').map((c) => c.name).join(', ');
-    db.exec(`
-      CREATE TEMP TABLE rect_copy AS SELECT * FROM rectifications;
-      CREATE TEMP TABLE rect_steps_copy AS SELECT * FROM rectification_steps;
-      DROP TABLE rectification_steps;
-      DROP TABLE rectifications;
-      CREATE TABLE rectifications (
-        id               INTEGER PRIMARY KEY,
-        finding_id       INTEGER UNIQUE REFERENCES findings(id),
-        state            TEXT NOT NULL CHECK (state IN ('open', 'analysed', 'planned', 'done', 'verified')),
-        owner_department TEXT,
-        owner_person     TEXT,
-        opened_at        INTEGER NOT NULL,
-        due_date         TEXT NOT NULL,
-        cause            TEXT,
-        measures         TEXT,
-        evidence         TEXT,
-        verification     TEXT,
-        done_at          INTEGER,
-        done_by          TEXT,
-        verified_at      INTEGER,
-        verified_by      TEXT,
-        updated_at       INTEGER NOT NULL
-      );
-      INSERT INTO rectifications (${keep}) SELECT ${keep} FROM temp.rect_copy;
-      CREATE TABLE rectification_steps (
-        id                INTEGER PRIMARY KEY,
-        rectification_id  INTEGER NOT NULL REFERENCES rectifications(id),
-        from_state        TEXT,
-        to_state          TEXT NOT NULL,
-        actor             TEXT NOT NULL,
-        at                INTEGER NOT NULL,
-        note              TEXT,
-        due_date          TEXT
-      );
-      INSERT INTO rectification_steps (${stepCols}) SELECT ${stepCols} FROM temp.rect_steps_copy;
-      DROP TABLE temp.rect_copy;
-      DROP TABLE temp.rect_steps_copy;
-      CREATE INDEX rectifications_state ON rectifications(state, due_date);
-      CREATE INDEX rectifications_due ON rectifications(due_date);
-      CREATE TRIGGER rectifications_no_delete BEFORE DELETE ON rectifications BEGIN SELECT RAISE(ABORT, 'rectifications are kept'); END;
-      CREATE INDEX rectification_steps_rect ON rectification_steps(rectification_id);
-      CREATE TRIGGER rectification_steps_no_update BEFORE UPDATE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
-      CREATE TRIGGER rectification_steps_no_delete BEFORE DELETE ON rectification_steps BEGIN SELECT RAISE(ABORT, 'rectification history is append-only'); END;
-    `);
-  }
-  const have = new Set(columnsOf(db, 'rectifications').map((c) => c.name));
-  for (const [col, type] of [
-    ['subject_kind', 'TEXT'], // inspections | partners (null: the finding says what it is about)
-    ['subject_id', 'TEXT'], // INS-12 | the partner's name
-    ['subject_check', 'TEXT'], // the check code, or "evaluation"
-    ['subject_category', 'TEXT'],
-    ['subject_severity', 'TEXT'],
-    ['subject_text', 'TEXT'], // zh / en text of the check, or the evaluation's summary
-    ['subject_note', 'TEXT'],
-    ['subject_by', 'TEXT'],
-    ['subject_at', 'INTEGER'],
-  ] as const) {
-    if (!have.has(col)) db.exec(`ALTER TABLE rectifications ADD COLUMN ${col} ${type}`);
-  }
+  // Rectifications from an inspection or a partner evaluation (finding_id null, source
+  // 'inspection' | 'partner', the subject_* columns) came with migration 6.
 
   db.exec(`
     -- On-site inspections of stores and home services (000 §三(二) 现场检查, >= 2 a month).

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/schema.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
+import { migrateTo } from '../helpers/schema.js';
 import { json, runQa, type RunResult } from '../helpers/run.js';
 import { Pty } from '../helpers/pty.js';
 import { EXPORTS, REPO, tmpDir } from '../helpers/tmp.js';
@@ -272,8 +273,7 @@ describe('records that stay true', () => {
   it('a database of the previous schema upgrades in place; its old log entries have no os_user', () => {
     const db = path.join(tmpDir(), 'old.sqlite');
     const raw = new Database(db);
-    for (const m of MIGRATIONS.filter((x) => x.version <= 4)) m.up(raw);
-    raw.pragma('user_version = 4');
+    migrateTo(raw);
     raw.prepare(`INSERT INTO audit_log (at, actor, action, detail) VALUES (1, 'old', 'manual', '{}')`).run();
     raw.close();
     const j = json<{ actor: string; os_user: string | null }[]>(ok(db, ['--json', 'log']));

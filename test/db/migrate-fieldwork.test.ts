@@ -6,19 +6,15 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/schema.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
 import { openDb } from '../../src/db/open.js';
 import { ReviewStore } from '../../src/db/review.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { migrateTo } from '../helpers/schema.js';
 
 function schema4(file: string): void {
   const db = new Database(file);
-  for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  migrateTo(db);
   db.exec(`
     INSERT INTO records (record_id, record_type, occurred_at, department, staff_id, rank, first_import_id, import_id, line)
       VALUES ('SR-1', 'repair', 1760000000000, '技术部', 'JS01', 5, 1, 1, 2);

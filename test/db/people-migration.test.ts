@@ -7,18 +7,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../src/db/open.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/schema.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { migrateTo } from '../helpers/schema.js';
 
 function schema4(file: string): void {
   const db = new Database(file);
   db.pragma('foreign_keys = ON');
-  for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  migrateTo(db);
   db.exec(`
     INSERT INTO reviews (kind, item_id, checklist, checks, checks_total, sampled, auditor, started_at, snapshot) VALUES ('records', 'R1', 'consult', '["polite"]', 1, 1, 'a', 0, '{}');
     INSERT INTO findings (review_id, check_code, category, severity, check_text, result, note, auditor, found_at) VALUES (1, 'polite', 'conduct', 'major', 't', 'fail', 'rude', 'a', 0);

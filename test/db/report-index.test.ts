@@ -9,9 +9,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
 import { recordScan, type DayRule } from '../../src/db/report.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/schema.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
 import { importRecords } from '../helpers/store.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { migrateTo } from '../helpers/schema.js';
 
 const DAY = 86_400_000;
 const START = Date.parse('2026-10-01T00:00:00+08:00');
@@ -67,12 +68,7 @@ describe('the records index covers the report scan', () => {
     // What the release before this migration made: migrations 1–4 only.
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
-    for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
-      old.transaction(() => {
-        m.up(old);
-        old.pragma(`user_version = ${m.version}`);
-      })();
-    }
+    migrateTo(old);
     old.close();
     const before = openDbAt4(file);
     // Plain inserts: the import code of this release may need tables schema 4 does not have.

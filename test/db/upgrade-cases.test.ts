@@ -9,19 +9,15 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { openDb, schemaVersion } from '../../src/db/open.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/db/schema.js';
+import { SCHEMA_VERSION } from '../../src/db/schema.js';
 import { tmpDir } from '../helpers/tmp.js';
+import { migrateTo } from '../helpers/schema.js';
 
 /** A schema-4 database as today's release leaves it, with one finding, its rectification and two steps. */
 function schema4(file: string): void {
   const db = new Database(file);
   db.pragma('foreign_keys = ON');
-  for (const m of MIGRATIONS.filter((x) => x.version <= 4)) {
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
+  migrateTo(db);
   db.exec(`
     INSERT INTO records (record_id, record_type, occurred_at, rank, first_import_id, import_id, line) VALUES ('SR-1', 'consult', 1791511200000, 1, 1, 1, 2);
     INSERT INTO complaints (complaint_id, received_at, customer_id, first_import_id, import_id, line) VALUES ('TS-1', 1791511200000, 'K1', 1, 1, 2);
