@@ -375,13 +375,18 @@ export function complaintsNamingStaff(db: Db, start: number, end: number): { per
     .all(start, end) as { person: string; complaints: number }[];
 }
 
-/** Disputes of answers on the items of the given reviews, per review. */
-export function disputesOfReviews(db: Db, reviewIds: readonly number[]): { review_id: number; state: DisputeState; answer_auditor: string; finding_auditor: string }[] {
-  if (reviewIds.length === 0) return [];
+/** Put the given review ids in `temp.people_reviews`, for the queries below to join on. */
+function loadReviewIds(db: Db, reviewIds: readonly number[]): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS people_reviews (id INTEGER PRIMARY KEY)');
   db.exec('DELETE FROM temp.people_reviews');
   const ins = db.prepare('INSERT INTO temp.people_reviews VALUES (?)');
   for (const id of reviewIds) ins.run(id);
+}
+
+/** Disputes of answers on the items of the given reviews, per review. */
+export function disputesOfReviews(db: Db, reviewIds: readonly number[]): { review_id: number; state: DisputeState; answer_auditor: string; finding_auditor: string }[] {
+  if (reviewIds.length === 0) return [];
+  loadReviewIds(db, reviewIds);
   return db
     .prepare(
       `SELECT f.review_id, d.state, d.answer_auditor, f.auditor AS finding_auditor
@@ -397,10 +402,7 @@ export function disputesOfReviews(db: Db, reviewIds: readonly number[]): { revie
  */
 export function auditorDisputeFigures(db: Db, reviewIds: readonly number[]): { auditor: string; answers: number; fails: number; disputes: number; decided: number; overturned: number }[] {
   if (reviewIds.length === 0) return [];
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS people_reviews (id INTEGER PRIMARY KEY)');
-  db.exec('DELETE FROM temp.people_reviews');
-  const ins = db.prepare('INSERT INTO temp.people_reviews VALUES (?)');
-  for (const id of reviewIds) ins.run(id);
+  loadReviewIds(db, reviewIds);
   return db
     .prepare(
       `WITH answers AS (
