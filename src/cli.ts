@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
 import { EXIT, formatError, fromSqliteError, Interrupted, QaError } from './errors.js';
+import { trace } from './core/trace.js';
 import { exitCodeFor, installSignalHandlers, interruptedBy, type StopSignal } from './io/cleanup.js';
 import { guardStream, Privacy } from './render/output.js';
 import { detectLang, tr } from './i18n.js';
@@ -117,6 +118,7 @@ installSignalHandlers((signal) => interruptedLine(signal, process.argv));
 
 const code = await main(process.argv);
 process.exitCode = code;
+process.on('exit', () => trace('exit'));
 // After a signal, end soon even if stdin (an import from a pipe that is still
 // open) would keep the process alive. Not at once: an import's worker thread is
 // still being terminated, and process.exit() in the middle of that can hang.

@@ -11,8 +11,16 @@ import crypto from 'node:crypto';
 
 export type RankKind = 'records' | 'calls';
 
+/** Value of each base64 digit (the digest in base64 is ~30 % cheaper to make than in hex). */
+const B64 = new Uint8Array(128);
+for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/** The first 48 bits of sha256("<seed>:<kind>:<id>") as a number (= its first 12 hex digits; 8 base64 digits are 48 bits). */
 export function rankOf(seed: string, kind: RankKind, id: string): number {
-  return parseInt(crypto.hash('sha256', `${seed}:${kind}:${id}`, 'hex').slice(0, 12), 16);
+  const h = crypto.hash('sha256', `${seed}:${kind}:${id}`, 'base64');
+  let v = 0;
+  for (let i = 0; i < 8; i++) v = v * 64 + B64[h.charCodeAt(i)]!;
+  return v;
 }
 
 /** Total order on (rank, id). */

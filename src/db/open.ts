@@ -174,6 +174,10 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
         hint: msg('qa 没有改动它。用 --db PATH 指向 qa 数据库，或一个新文件名', 'qa left it untouched. Pass --db PATH to a qa database, or to a new file name'),
       });
     }
+    // A new database gets 16 KiB pages (set before its first write; an existing one keeps its own).
+    // Measured on the 1M-row import against 4 KiB: the commit's WAL checkpoint 1.1 → 0.5–0.7 s,
+    // CREATE INDEX 1.6 → 1.1 s, the inserts 2.5 → 2.3 s; the monthly scans read fewer pages.
+    if (isEmptyFile(file)) db.pragma(`page_size = ${NEW_DB_PAGE_SIZE}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -187,6 +191,17 @@ export function openDb(file: string, opts: OpenOptions = {}): Db {
     throw new QaError(`cannot open the database: ${(e as Error).message}`, { where: file });
   }
   return db;
+}
+
+/** Page size of a database qa creates (bytes); see openDb. */
+export const NEW_DB_PAGE_SIZE = 16384;
+
+function isEmptyFile(file: string): boolean {
+  try {
+    return fs.statSync(file).size === 0;
+  } catch {
+    return false;
+  }
 }
 
 export function schemaVersion(db: Db): number {

