@@ -1,6 +1,7 @@
 /**
  * `qa import <kind> <file…|->` — load exports into the database (SPEC §2).
  */
+import { lookupTable } from '../core/lookup.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { idFromName, isKind, KIND_NAMES_ZH, KINDS, type Kind } from '../core/kinds.js';
@@ -41,7 +42,7 @@ const SCREEN_LIMIT = 50;
 
 export function parseDelimiter(v: string | undefined): string | null {
   if (v === undefined) return null;
-  const named: Record<string, string> = { tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' };
+  const named = lookupTable({ tab: '\t', '\\t': '\t', comma: ',', semicolon: ';', pipe: '|' });
   const d = named[v.toLowerCase()] ?? v;
   if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
     throw new UsageError(`--delimiter must be one character such as , ; | or tab, got "${v}"`);

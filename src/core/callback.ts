@@ -25,6 +25,7 @@
  * the output is sorted, and depends only on the candidates and the seed —
  * never on the order they were imported or listed in.
  */
+import { lookupTable } from './lookup.js';
 import crypto from 'node:crypto';
 import type { WorkCalendar } from './calendar.js';
 import { addDays, isValidDate, type Zone } from './time.js';
@@ -40,12 +41,12 @@ export const REASON_LABELS: Readonly<Record<CallbackReason, { zh: string; en: st
 };
 
 /** Accepted spellings of a reason (English id or Chinese). */
-export const REASON_ALIASES: Readonly<Record<string, CallbackReason>> = {
+export const REASON_ALIASES: Readonly<Record<string, CallbackReason>> = lookupTable({
   ended: 'ended', 退租: 'ended', 租赁结束: 'ended',
   quarterly: 'quarterly', 季度: 'quarterly', 长期客户: 'quarterly',
   churn: 'churn', 流失: 'churn', 潜在流失: 'churn',
   complaint: 'complaint', 投诉: 'complaint',
-};
+});
 
 export const CALLBACK_ALGORITHM = 'callback-v1';
 

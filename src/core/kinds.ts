@@ -3,6 +3,7 @@
  * required flags and built-in header aliases (English and the Chinese headers
  * the company's systems export). The database tables use the canonical names.
  */
+import { lookupTable } from './lookup.js';
 
 export const KINDS = ['records', 'calls', 'complaints', 'surveys'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -43,13 +44,13 @@ export const RECORD_TYPES = ['consult', 'contract', 'delivery', 'repair', 'retur
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** Accepted spellings of record_type (compared lower-case, trimmed). */
-export const RECORD_TYPE_ALIASES: Readonly<Record<string, RecordType>> = {
+export const RECORD_TYPE_ALIASES: Readonly<Record<string, RecordType>> = lookupTable({
   consult: 'consult', consultation: 'consult', 咨询: 'consult', 咨询服务: 'consult', 咨询聊天: 'consult', 咨询聊天记录: 'consult',
   contract: 'contract', 合同: 'contract', 合同签订: 'contract', 签约: 'contract',
   delivery: 'delivery', 交付: 'delivery', 设备交付: 'delivery', 交付验收: 'delivery', 交付验收单: 'delivery',
   repair: 'repair', 维修: 'repair', 售后维修: 'repair', 维修服务: 'repair', 维修服务单: 'repair',
   return: 'return', 退租: 'return', 退租验收: 'return', 退租验收单: 'return',
-};
+});
 
 export const RECORD_TYPE_LABELS: Readonly<Record<RecordType, { zh: string; en: string }>> = {
   consult: { zh: '咨询', en: 'consult' },
@@ -86,7 +87,8 @@ export function choiceList(set: number): string {
 
 /** A 'choice' column: its ids with their Chinese names (SPEC §6), each accepted in either language. */
 const choice = (name: string, aliases: string[], values: Record<string, string[]>): FieldDef => {
-  const choices: Record<string, string> = {};
+  // No prototype: a cell `constructor` is not a choice (see core/lookup.ts).
+  const choices = Object.create(null) as Record<string, string>;
   for (const [id, spellings] of Object.entries(values)) for (const s of [id, ...spellings]) choices[s.toLowerCase()] = id;
   CHOICE_SETS.push(choices);
   return { name, type: 'choice', required: false, aliases, choices };

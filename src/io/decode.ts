@@ -26,9 +26,6 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { UsageError } from '../errors.js';
 import { msg } from '../i18n.js';
 
-/** Decodes text already checked with isUtf8 (never substitutes: it has nothing to substitute). */
-const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
-
 export type EncodingName = 'utf8' | 'gb18030' | 'utf16le' | 'utf16be';
 
 export const ENCODINGS: readonly EncodingName[] = ['utf8', 'gb18030', 'utf16le', 'utf16be'];
@@ -290,9 +287,9 @@ export class StrictDecoder {
           this.carry = Buffer.from(data.subarray(cut));
           this.carryAt = at + cut;
         }
-        // Validated above, so any decoder gives the same text; TextDecoder (ignoreBOM: a U+FEFF is
-        // kept like Buffer#toString keeps it) decodes ~30 % faster than Buffer#toString here.
-        text = UTF8.decode(part);
+        // Validated above. (TextDecoder decodes a chunk ~30 % faster, but the import as a whole
+        // measured ~6 % slower with its strings: 3.1 vs 2.9 s of parsing per million rows.)
+        text = part.toString('utf8');
         // Detected UTF-8: a GBK row pasted in can still be valid UTF-8 (GBK 袁泉 = D4 AC C8 AA reads
         // as "ԬȪ"). Such a row decodes to characters no Chinese export holds (C1 controls, IPA,
         // combining marks, Greek to Syriac) and has no 3-byte sequence: refuse it as mixed.

@@ -296,7 +296,8 @@ export function parsePhone(raw: string): string | Bad {
 }
 
 export function parseRecordType(raw: string): RecordType | Bad {
-  const t = RECORD_TYPE_ALIASES[raw.toLowerCase()];
+  // The usual spelling first, without allocating a lower-case copy.
+  const t = RECORD_TYPE_ALIASES[raw] ?? RECORD_TYPE_ALIASES[raw.toLowerCase()];
   return t ?? new Bad('bad_record_type', raw);
 }
 
