@@ -148,8 +148,8 @@ export function verificationStates(db: Db, start: number, end: number, asOf: num
 export interface CallbackFigures {
   /** Per complainant resolved in M: their latest resolution in M and their first survey at or after it. */
   complainants: { customer_id: string; resolved_at: number; surveyed_at: number | null }[];
-  /** Per return record completed in M: its customer and the customer's first survey at or after completed_at. */
-  rentalsEnded: { record_id: string; customer_id: string | null; completed_at: number; surveyed_at: number | null }[];
+  /** Return records completed in M, per local completion day against that day's deadline (core/kpis.ts rentalDays). */
+  rentalsEnded: RentalDays;
   /** Distinct customers served in M with a survey in M by a counted channel (callback_coverage numerator). */
   servedSurveyed: number;
 }
@@ -165,15 +165,44 @@ export function complainantsResolved(db: Db, start: number, end: number): Callba
     .all(start, end) as CallbackFigures['complainants'];
 }
 
-export function rentalsEnded(db: Db, start: number, end: number): CallbackFigures['rentalsEnded'] {
+/**
+ * Return records completed in M (SPEC §6 survey_within_3wd), one per row: completion time (epoch
+ * ms), 1 when the customer is missing, and the customer's first survey at or after completion
+ * (epoch ms or null). Numbers only: a month has ~150k returns at 1M records, and building row
+ * objects with their ids and customers was most of the query's cost.
+ */
+export interface RentalEnded {
+  completed_at: number;
+  no_customer: 0 | 1;
+  surveyed_at: number | null;
+}
+
+/** Per local day of completion: the deadline (epoch ms) and how its return records stand against it. */
+export interface RentalDay {
+  deadline: number;
+  /** Records without a customer (shown as missing). */
+  missing: number;
+  /** With a survey before the deadline. */
+  surveyed: number;
+  /** Without one (yet): late once the deadline has passed. */
+  unsurveyed: number;
+}
+
+export interface RentalDays {
+  days: RentalDay[];
+  /** Years whose holiday calendar was guessed while placing the deadlines. */
+  guessedYears: number[];
+}
+
+export function rentalsEnded(db: Db, start: number, end: number): RentalEnded[] {
   return db
     .prepare(
-      `SELECT r.record_id, r.customer_id, r.completed_at,
+      `SELECT r.customer_id IS NULL AS no_customer, r.completed_at,
               CASE WHEN r.customer_id IS NULL THEN NULL ELSE
                 (SELECT min(s.surveyed_at) FROM surveys s WHERE s.customer_id = r.customer_id AND s.surveyed_at >= r.completed_at) END AS surveyed_at
        FROM records r INDEXED BY records_return_completed WHERE r.record_type = 'return' AND r.completed_at >= ? AND r.completed_at < ?`,
     )
-    .all(start, end) as CallbackFigures['rentalsEnded'];
+    .all(start, end) as RentalEnded[];
 }
 
 /** Distinct customers with a record in [start, end) and a survey in it by one of `channels`. */
@@ -192,6 +221,15 @@ export function servedSurveyed(db: Db, start: number, end: number, channels: rea
     )
     .pluck()
     .get({ s: start, e: end, ch: JSON.stringify(channels) }) as number;
+}
+
+/**
+ * What a month's rentals-ended figures depend on besides the surveys: every records import. Not
+ * only the month's own (recordsFingerprint): a record imported with an earlier month's file can be
+ * completed in this one, or have its completion moved out of it.
+ */
+export function recordsWatermark(db: Db): number {
+  return db.prepare(`SELECT coalesce(max(id), 0) FROM imports WHERE kind = 'records'`).pluck().get() as number;
 }
 
 /** What the survey part of a month depends on: every survey import (they are few and small). */

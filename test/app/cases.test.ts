@@ -152,6 +152,23 @@ C,return,2026-12-30 09:00,KC,2026-12-30 10:00
     const dec = buildReport({ db, config: config(), zone, calendar, now: at('2027-01-15T12:00:00') }, '2026-12');
     expect(kpi(dec, 'survey_within_3wd')).toMatchObject({ numerator: 1, denominator: 1 });
     expect(dec.warnings.join('\n')).toContain('no holiday calendar for 2027');
+    // The second report reads the month's rentals from the cache: same figure, same warning.
+    const again = buildReport({ db, config: config(), zone, calendar, now: at('2027-01-15T12:00:00') }, '2026-12');
+    expect(db.prepare(`SELECT count(*) FROM month_cache WHERE part = 'rentals_ended' AND month = '2026-12'`).pluck().get()).toBe(1);
+    expect(kpi(again, 'survey_within_3wd')).toMatchObject({ numerator: 1, denominator: 1 });
+    expect(again.warnings.join('\n')).toContain('no holiday calendar for 2027');
+  });
+
+  it('survey_within_3wd from the cache follows new surveys, and a record of another month completed in this one', async () => {
+    const db = await fixture();
+    const before = kpi(report(db), 'survey_within_3wd');
+    expect(before).toMatchObject({ numerator: 1, denominator: 2, missing: 1 });
+    // R3 (ended 30 Oct, customer K6) is surveyed on 2 Nov: in time.
+    await loadOk(db, 'surveys', 'survey_id,customer_id,surveyed_at,channel\nW1,K6,2026-11-02 10:00,phone\n');
+    expect(kpi(report(db), 'survey_within_3wd')).toMatchObject({ numerator: 2, denominator: 2, missing: 1 });
+    // A September file whose return was completed on 20 October: October's figure counts it (not surveyed: late).
+    await loadOk(db, 'records', 'record_id,record_type,occurred_at,customer_id,completed_at\nLATE,return,2026-09-30 23:00,KZ,2026-10-20 10:00\n');
+    expect(kpi(report(db), 'survey_within_3wd')).toMatchObject({ numerator: 2, denominator: 3, missing: 1 });
   });
 
   it('callback_coverage: served customers surveyed by phone or SMS (config channels), and the cached figure follows new surveys', async () => {
