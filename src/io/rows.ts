@@ -136,7 +136,6 @@ export type Cell = string | number | null;
 export class RowConverter {
   private readonly fields: readonly FieldDef[];
   private readonly columnOf: Int32Array;
-  private readonly scratch: Cell[];
 
   constructor(
     private readonly map: HeaderMap,
@@ -144,7 +143,6 @@ export class RowConverter {
   ) {
     this.fields = map.schema.fields;
     this.columnOf = map.columnOf;
-    this.scratch = new Array<Cell>(this.fields.length + 1).fill(null);
   }
 
   /** Values per row: the schema fields plus the extras column. */
@@ -165,7 +163,9 @@ export class RowConverter {
       const tooMany = raw.length > this.map.width && raw.slice(this.map.width).every((f) => clean(f) === '');
       if (!tooMany) problems = [{ column: '(row)', bad: new Bad('field_count', String(raw.length), this.map.width) }];
     }
-    const vals = this.scratch;
+    // Written straight to `out` (no scratch copy); taken back below if the row has a problem.
+    const before = out.length;
+    let k = before;
     const fields = this.fields;
     for (let i = 0; i < fields.length; i++) {
       const col = this.columnOf[i]!;
@@ -173,7 +173,7 @@ export class RowConverter {
       const v = col === -1 ? '' : clean(raw[col]);
       if (v === '') {
         if (fd.required) (problems ??= []).push({ column: fd.name, bad: new Bad('required', '') });
-        vals[i] = null;
+        out[k++] = null;
         continue;
       }
       let r: Cell | Bad;
@@ -205,12 +205,15 @@ export class RowConverter {
       }
       if (r instanceof Bad) {
         (problems ??= []).push({ column: fd.name, bad: r });
-        vals[i] = null;
+        out[k++] = null;
       } else {
-        vals[i] = r;
+        out[k++] = r;
       }
     }
-    if (problems) return problems;
+    if (problems) {
+      out.length = before;
+      return problems;
+    }
     let extras: string | null = null;
     if (this.map.extras.length > 0) {
       let obj: Record<string, string> | null = null;
@@ -221,8 +224,7 @@ export class RowConverter {
       }
       if (obj) extras = JSON.stringify(obj);
     }
-    for (let i = 0; i < fields.length; i++) out.push(vals[i]!);
-    out.push(extras);
+    out[k] = extras;
     return null;
   }
 }
