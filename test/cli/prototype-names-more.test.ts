@@ -1,0 +1,59 @@
+/**
+ * The rest of the "names like Object.prototype properties" kind (see
+ * prototype-names.test.ts for the import cells): everywhere else a value a
+ * user types or a database holds was looked up in a plain object — a
+ * rectification state (--to, --state), a key of the config file's sampling,
+ * callback and partners sections, a stored category or severity shown through
+ * the label tables. Each is a clear usage error naming the value, or the value
+ * shown as written; never a function's source text, "[object Object]", an
+ * empty cell, a silently accepted config key, or exit 70.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { json, runQa } from '../helpers/run.js';
+import { tmpDir } from '../helpers/tmp.js';
+
+const NAMES = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
+
+/** What a value found on Object.prototype printed instead of the value itself. */
+const LEAK = /native code|\[object |undefined|internal error/;
+
+describe('rectification states typed by the user', () => {
+  /** A database with rectification #1 (opened by a failed inspection check; no import needed). */
+  function withRectification(): string {
+    const db = path.join(tmpDir(), 'qa.sqlite');
+    const r = runQa(['--db', db, 'inspection', 'add', '--date', '2026-11-02', '--type', 'store', '--site', '一号门店', '--inspector', 'sup.zhang', '--dept', '客服部', '--fail', 'dress=no uniform', '--pass-rest']);
+    expect(r.code, r.stderr).toBe(0);
+    return db;
+  }
+
+  it('rectify update --to <name>: "<name>" is not a rectification state (exit 2), in both languages', () => {
+    const db = withRectification();
+    for (const name of NAMES) {
+      const r = runQa(['--db', db, 'rectify', 'update', '1', '--to', name, '--note', 'x']);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`qa: error: rectification 1: "${name}" is not a rectification state`);
+      expect(r.stderr).not.toMatch(LEAK);
+      const zh = runQa(['--db', db, '--lang', 'zh', 'rectify', 'update', '1', '--to', name, '--note', 'x']);
+      expect(zh.code).toBe(2);
+      expect(zh.stderr).toContain(`"${name}" 不是整改状态`);
+      expect(zh.stderr).not.toMatch(LEAK);
+    }
+    // Nothing moved; the ordinary names still work.
+    const ok = runQa(['--db', db, '--json', 'rectify', 'update', '1', '--to', '已分析', '--note', '新员工未领工服']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('rectify list --state <name>: a usage error quoting the name as typed', () => {
+    const db = withRectification();
+    for (const name of NAMES) {
+      const r = runQa(['--db', db, 'rectify', 'list', '--state', `open,${name}`]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`got "${name}"`);
+      expect(r.stderr).not.toMatch(LEAK);
+    }
+    const ok = runQa(['--db', db, '--json', 'rectify', 'list', '--state', '待分析']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(json<{ id: number }[]>(ok).map((x) => x.id)).toEqual([1]);
+  });
+});
