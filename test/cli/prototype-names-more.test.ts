@@ -8,6 +8,7 @@
  * shown as written; never a function's source text, "[object Object]", an
  * empty cell, a silently accepted config key, or exit 70.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { json, runQa } from '../helpers/run.js';
@@ -55,5 +56,30 @@ describe('rectification states typed by the user', () => {
     const ok = runQa(['--db', db, '--json', 'rectify', 'list', '--state', '待分析']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(json<{ id: number }[]>(ok).map((x) => x.id)).toEqual([1]);
+  });
+});
+
+describe('config keys named like Object.prototype properties', () => {
+  it.each(['sampling', 'callback', 'partners'])('%s.<name> is an unknown key (exit 2), not accepted or a TypeError text', (section) => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'qa.config.json');
+    for (const name of NAMES) {
+      // Written as text: a JS object literal { __proto__: … } would set a prototype, not a key.
+      fs.writeFileSync(file, `{"${section}": {"${name}": 1}}`);
+      const r = runQa(['--config', file, '--json', 'config', 'show']);
+      expect(r.code, `${section}.${name}: ${r.stdout}`).toBe(2);
+      expect(r.stderr.startsWith(`qa: error: config key ${section}.${name}: unknown key (`), r.stderr).toBe(true);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).not.toMatch(/is not a function|Cannot convert/);
+    }
+    // A good key next to it still counts.
+    const good = { sampling: '"recordRate": 0.25', callback: '"churnRate": 0.2', partners: '"minRecords": 5' }[section]!;
+    fs.writeFileSync(file, `{"${section}": {${good}}}`);
+    const ok = runQa(['--config', file, '--json', 'config', 'show']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const shown = json<Record<string, Record<string, unknown>>>(ok)[section]!;
+    expect(Object.keys(shown).sort()).toEqual(
+      { sampling: ['callsPerWeek', 'minCallSeconds', 'recordRate'], callback: ['churnRate', 'complaintDays', 'followUpDepartment', 'lookbackDays'], partners: ['keepAt', 'minRecords', 'terminateBelow'] }[section],
+    );
   });
 });
