@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { json, runQa } from '../helpers/run.js';
 import { tmpDir } from '../helpers/tmp.js';
@@ -81,5 +82,44 @@ describe('config keys named like Object.prototype properties', () => {
     expect(Object.keys(shown).sort()).toEqual(
       { sampling: ['callsPerWeek', 'minCallSeconds', 'recordRate'], callback: ['churnRate', 'complaintDays', 'followUpDepartment', 'lookbackDays'], partners: ['keepAt', 'minRecords', 'terminateBelow'] }[section],
     );
+  });
+});
+
+describe('label tables over stored values', () => {
+  it('a finding whose stored category or severity is "constructor" is exported as that text, not an empty cell', () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'qa.sqlite');
+    const csv = path.join(dir, 'records.csv');
+    fs.writeFileSync(csv, 'record_id,record_type,occurred_at,department\nSR-1,repair,2026-10-05 09:00,技术部\n');
+    const env = { QA_NOW: '2026-11-03T10:00:00+08:00' };
+    for (const args of [
+      ['import', 'records', csv],
+      ['sample', '--date', '2026-11-01', '--seed', 'proto'],
+      ['finding', 'add', '--item', 'SR-1', '--check', 'polite', '--result', 'fail', '--note', 'rude', '--auditor', 'auditor.li'],
+    ]) {
+      const r = runQa(['--db', db, ...args], { env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    // findings.category and .severity are plain TEXT columns: a database written by
+    // another tool (or a later qa with more categories) can hold any text there.
+    const d = new Database(db);
+    const f = d.prepare('SELECT review_id, found_at FROM findings').get() as { review_id: number; found_at: number };
+    const insert = d.prepare('INSERT INTO findings (review_id, check_code, category, severity, check_text, result, note, auditor, found_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run(f.review_id, 'odd_one', 'constructor', 'toString', '怪 / Odd', 'fail', 'n', 'auditor.li', f.found_at);
+    insert.run(f.review_id, 'odd_two', '__proto__', 'hasOwnProperty', '怪 / Odd', 'fail', 'n', 'auditor.li', f.found_at);
+    d.close();
+    for (const lang of ['en', 'zh']) {
+      const out = path.join(dir, lang);
+      fs.mkdirSync(out);
+      const r = runQa(['--db', db, '--lang', lang, 'export', '--month', '2026-10', '--out-dir', out], { env });
+      expect(r.code, r.stderr).toBe(0);
+      const text = fs.readFileSync(path.join(out, 'qa-2026-10', 'findings.csv'), 'utf8');
+      // check, check text, category, severity, result: the unknown ones as stored, the known ones labelled.
+      const [fail, polite] = lang === 'zh' ? ['不通过', '服务语言礼貌、规范,服务规范,重要'] : ['fail', '"Polite, standard service language",conduct,major'];
+      const odd = lang === 'zh' ? '怪' : 'Odd';
+      expect(text).toContain(`,odd_one,${odd},constructor,toString,${fail},`);
+      expect(text).toContain(`,odd_two,${odd},__proto__,hasOwnProperty,${fail},`);
+      expect(text).toContain(`,polite,${polite},${fail},`);
+    }
   });
 });
