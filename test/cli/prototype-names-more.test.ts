@@ -123,3 +123,53 @@ describe('label tables over stored values', () => {
     }
   });
 });
+
+describe('CSV headers and ids named like Object.prototype properties (regression guard: these already worked)', () => {
+  it('qa import: such ids are rows like any other, such headers are kept as extras or mapped by a config alias', () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'qa.sqlite');
+    const config = path.join(dir, 'qa.config.json');
+    // Aliases named so: a header maps to its column through a Map, not a plain object.
+    fs.writeFileSync(config, '{"columns": {"records": {"notes": ["constructor"], "status": ["toString"]}}}');
+    // Kept in the extras JSON, built on an object without a prototype (a plain object would drop __proto__).
+    const extraHeaders = ['__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__'];
+    const lines = [['record_id', 'record_type', 'occurred_at', 'constructor', 'toString', ...extraHeaders].join(',')];
+    NAMES.forEach((id, i) => lines.push([id, 'repair', `2026-10-05 09:${String(i).padStart(2, '0')}`, `note ${i}`, `status ${i}`, ...extraHeaders.map((h) => `${h} ${i}`)].join(',')));
+    const file = path.join(dir, 'records.csv');
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = runQa(['--db', db, '--config', config, '--json', 'import', 'records', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = json<{ inserted: number; rejected: number; extra_columns: string[] }>(r);
+    expect([s.inserted, s.rejected]).toEqual([NAMES.length, 0]);
+    expect(s.extra_columns).toEqual(extraHeaders);
+    const d = new Database(db, { readonly: true });
+    const rows = d.prepare('SELECT record_id, notes, status, extras FROM records ORDER BY occurred_at').all() as { record_id: string; notes: string; status: string; extras: string }[];
+    d.close();
+    expect(rows.map((x) => x.record_id)).toEqual(NAMES);
+    rows.forEach((x, i) => {
+      expect([x.notes, x.status]).toEqual([`note ${i}`, `status ${i}`]);
+      expect(Object.entries(JSON.parse(x.extras) as Record<string, string>)).toEqual(extraHeaders.map((h) => [h, `${h} ${i}`]));
+    });
+    // Read back by such an id.
+    const h = runQa(['--db', db, '--json', 'history', '__proto__']);
+    expect(h.code, h.stderr).toBe(0);
+    expect(json<{ id: string; versions: { values: { notes: string } }[] }>(h)).toMatchObject({ id: '__proto__', versions: [{ values: { notes: 'note 1' } }] });
+  });
+
+  it('finding, inspection and calibrate import: headers named so are listed as found, the required columns named as missing', () => {
+    const dir = tmpDir();
+    const db = path.join(dir, 'qa.sqlite');
+    expect(runQa(['--db', db, 'inspection', 'add', '--date', '2026-11-02', '--type', 'store', '--site', 'x', '--inspector', 'y', '--pass-rest']).code).toBe(0);
+    const file = path.join(dir, 'sheet.csv');
+    fs.writeFileSync(file, 'constructor,__proto__,toString\nx,y,z\n');
+    for (const [args, missing] of [
+      [['finding', 'import', file], 'missing columns item, check, result; found: constructor, __proto__, tostring'],
+      [['inspection', 'import', file], 'missing columns date, site, type, inspector, check, result; found: constructor, __proto__, tostring'],
+      [['calibrate', 'import', '1', file], 'missing columns item, check, result; found: constructor, __proto__, tostring'],
+    ] as const) {
+      const r = runQa(['--db', db, ...args]);
+      expect(r.code, r.stderr).not.toBe(70);
+      expect(r.stderr).toContain(`qa: error: ${missing}`);
+    }
+  });
+});
