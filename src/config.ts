@@ -117,6 +117,16 @@ export function loadConfig(flag: string | undefined, env: NodeJS.ProcessEnv = pr
 
 type Check = (value: unknown, key: string) => unknown;
 
+/**
+ * The check of a section's key, or undefined for an unknown key. Own keys
+ * only: a key `constructor`, `toString` or `__proto__` would otherwise find
+ * Object.prototype's function and be accepted, or fail with a TypeError's
+ * text, instead of being an unknown key (see core/lookup.ts).
+ */
+function ownCheck(checks: Readonly<Record<string, Check>>, key: string): Check | undefined {
+  return Object.hasOwn(checks, key) ? checks[key] : undefined;
+}
+
 function fail(key: string, problem: string, file: string | undefined): never {
   throw new UsageError(`config key ${key}: ${problem}`, file ? { where: file } : {});
 }
@@ -220,7 +230,7 @@ export function validateConfig(raw: unknown, file?: string): Config {
           minCallSeconds: num(0, 86400, { integer: true }),
         };
         for (const [sk, sv] of Object.entries(s)) {
-          const check = checks[sk as keyof SamplingConfig];
+          const check = ownCheck(checks, sk);
           if (!check) fail(`sampling.${sk}`, `unknown key${suggest(sk, Object.keys(checks))}`, file);
           (out.sampling as unknown as Record<string, unknown>)[sk] = run(`sampling.${sk}`, check, sv);
         }
@@ -244,7 +254,7 @@ export function validateConfig(raw: unknown, file?: string): Config {
           followUpDepartment: nonEmpty,
         };
         for (const [ck, cv] of Object.entries(c)) {
-          const check = checks[ck as keyof CallbackConfig];
+          const check = ownCheck(checks, ck);
           if (!check) fail(`callback.${ck}`, `unknown key${suggest(ck, Object.keys(checks))}`, file);
           (out.callback as unknown as Record<string, unknown>)[ck] = run(`callback.${ck}`, check, cv);
         }
@@ -307,7 +317,7 @@ export function validateConfig(raw: unknown, file?: string): Config {
           minRecords: num(0, 1_000_000, { integer: true }),
         };
         for (const [pk, pv] of Object.entries(p)) {
-          const check = checks[pk as keyof EvaluationThresholds];
+          const check = ownCheck(checks, pk);
           if (!check) fail(`partners.${pk}`, `unknown key${suggest(pk, Object.keys(checks))}`, file);
           (out.partners as unknown as Record<string, unknown>)[pk] = run(`partners.${pk}`, check, pv);
         }

@@ -12,6 +12,7 @@
  * back to planned. Pure: the caller supplies the current state and the step.
  */
 import { msg } from '../i18n.js';
+import { lookupTable } from './lookup.js';
 
 export const STATES = ['open', 'analysed', 'planned', 'done', 'verified', 'withdrawn'] as const;
 export type State = (typeof STATES)[number];
@@ -65,6 +66,9 @@ export function isState(s: string): s is State {
   return (STATES as readonly string[]).includes(s);
 }
 
+/** Other names people use for a state (no prototype: `--to constructor` names no state, see core/lookup.ts). */
+const OTHER_STATE_NAMES = lookupTable<State>({ 打开: 'open', 待整改: 'open', 已撤回: 'withdrawn', 已关闭: 'verified', 已完成: 'done', 整改完成: 'done' });
+
 /**
  * A state from what a user typed: the English id (any case) or its Chinese
  * name (SPEC §1: Chinese names accepted wherever ids are), also shortened as
@@ -74,8 +78,8 @@ export function isState(s: string): s is State {
 export function parseState(input: string): string {
   const s = input.trim();
   if (isState(s.toLowerCase())) return s.toLowerCase();
-  const extra: Record<string, State> = { 打开: 'open', 待整改: 'open', 已撤回: 'withdrawn', 已关闭: 'verified', 已完成: 'done', 整改完成: 'done' };
-  if (extra[s]) return extra[s]!;
+  const other = OTHER_STATE_NAMES[s];
+  if (other) return other;
   const exact = STATES.find((x) => STATE_LABELS[x].zh === s);
   if (exact) return exact;
   const prefix = s.length >= 2 ? STATES.filter((x) => STATE_LABELS[x].zh.startsWith(s)) : [];

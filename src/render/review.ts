@@ -83,7 +83,16 @@ const CAT: Record<string, { zh: string; en: string }> = {
   result: { zh: '服务结果', en: 'result' },
   privacy: { zh: '信息保护', en: 'privacy' },
 };
-export const label = (map: Record<string, { zh: string; en: string }>, key: string, L: Lang): string => (map[key] ? tr(L, map[key]!.zh, map[key]!.en) : key);
+/**
+ * A stored id in the --lang through `map`, or the id as stored when the map
+ * has no such key. Own keys only: findings.category and .severity are plain
+ * TEXT, and a stored `constructor` found Object.prototype's function here and
+ * came out as an empty cell.
+ */
+export const label = (map: Readonly<Record<string, { zh: string; en: string }>>, key: string, L: Lang): string => {
+  const l = Object.hasOwn(map, key) ? map[key] : undefined;
+  return l ? tr(L, l.zh, l.en) : key;
+};
 const RESULT: Record<string, { zh: string; en: string }> = {
   pass: { zh: '通过', en: 'pass' },
   fail: { zh: '不通过', en: 'fail' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStep, isOverdue, NEXT, STATES, type Current } from '../../src/core/rectification.js';
+import { checkStep, isOverdue, NEXT, parseState, STATES, type Current } from '../../src/core/rectification.js';
 
 const at = (state: Current['state'], extra: Partial<Current> = {}): Current => ({ state, ownerPerson: 'KF02', doneBy: null, dueDate: '2026-11-30', ...extra });
 
@@ -94,5 +94,10 @@ describe('rectification state machine', () => {
     expect(isOverdue('planned', '2026-11-30', '2026-12-01')).toBe(true);
     expect(isOverdue('done', '2026-11-30', '2026-12-01')).toBe(false);
     expect(isOverdue('verified', '2026-11-30', '2027-01-01')).toBe(false);
+  });
+
+  it('parseState: ids, Chinese names and their short forms; a name like an Object.prototype property comes back as typed', () => {
+    expect(['open', ' Analysed ', '待分析', '已分析', '已分析原因', '已撤回', '整改完成', '已关闭'].map(parseState)).toEqual(['open', 'analysed', 'open', 'analysed', 'analysed', 'withdrawn', 'done', 'verified']);
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__']) expect(parseState(name)).toBe(name);
   });
 });
