@@ -248,8 +248,9 @@ describe('import with the indexes rebuilt after the rows', () => {
     expect(d.pragma('integrity_check', { simple: true })).toBe('ok');
     const [viaIndex, viaTable] = throughIndexAndTable(d);
     expect(viaIndex).toEqual(viaTable);
-    // The rebuild's helper thread is for the rebuild only.
+    // The rebuild's helper thread and small sort runs are for the rebuild only.
     expect(d.pragma('threads', { simple: true })).toBe(0);
+    expect(d.pragma('cache_size', { simple: true })).toBe(-16384);
   });
 
   it('a new database has 16 KiB pages; an existing one keeps its own', () => {
