@@ -12,7 +12,8 @@ import { QaError } from '../errors.js';
 import { readCsv } from './csv.js';
 import { msg, setMessageLang, type Lang } from '../i18n.js';
 import type { EncodingName } from './decode.js';
-import { IdSet, mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
+import { mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
+import { IdIndex } from './idIndex.js';
 import { Bad } from './values.js';
 
 export interface ProduceJob {
@@ -34,7 +35,7 @@ export interface ProduceJob {
   /** Stop sending valid rows after the first problem (all-or-nothing mode). */
   stopRowsOnProblem: boolean;
   batchSize: number;
-  /** Estimated rows, to size the duplicate-id table once instead of growing it. */
+  /** Estimated rows, to size the duplicate-id hash table at once if the ids do not come in runs (io/idIndex.ts). */
   expectedRows: number;
   /**
    * The database seed, for kinds that are ranked (records, calls): each row's
@@ -83,7 +84,7 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
   const zone = new Zone(job.timezone);
   let map: HeaderMap | null = null;
   let conv: RowConverter | null = null;
-  const ids = new IdSet(job.expectedRows);
+  const ids = new IdIndex(job.expectedRows);
   let rows = 0;
   let headerCells: string[] | null = null;
   let headerRaw: string[] | null = null;
