@@ -10,7 +10,7 @@ import { assertIntact, openDb, resolveDbPath, type Db } from '../db/open.js';
 import type { Config } from '../config.js';
 import { EXIT, formatError, Interrupted, QaError, UsageError } from '../errors.js';
 import { tr } from '../i18n.js';
-import { importFile, problemMessage, type ImportSummary } from '../io/importFile.js';
+import { ERROR_DETAIL_LIMIT, importFile, problemMessage, type ImportSummary } from '../io/importFile.js';
 import { normalizeEncoding } from '../io/csv.js';
 import type { Problem } from '../io/producer.js';
 import { BOM, excelCsvRows } from '../render/csv.js';
@@ -238,6 +238,7 @@ interface FailedFile {
   unchanged: 0;
   rejected: 0;
   errors: { line: number | null; column: string | null; message: string }[];
+  errors_total: number;
   committed: false;
   error: { message: string; where?: string; hint?: string };
 }
@@ -254,6 +255,7 @@ function failedFile(kind: Kind, file: string, e: QaError): FailedFile {
     unchanged: 0,
     rejected: 0,
     errors: [{ line: line ? Number(line[1]) : null, column: null, message: e.message }],
+    errors_total: 1,
     committed: false,
     error: { message: e.message, ...(e.where ? { where: e.where } : {}), ...(e.hint ? { hint: e.hint } : {}) },
   };
@@ -271,6 +273,8 @@ function jsonSummary(s: ImportSummary): Record<string, unknown> {
     unchanged: s.unchanged,
     rejected: s.rejected,
     errors: s.errors,
+    // errors holds the first ERROR_DETAIL_LIMIT problems; this counts them all.
+    errors_total: s.errors_total,
     committed: s.committed,
     import_id: s.import_id,
     encoding: s.encoding,
@@ -290,8 +294,14 @@ function printSummary(ctx: Context, s: ImportSummary, ms: number, chalk: ReturnT
   if (s.errors.length > 0) {
     const shown = s.problems.slice(0, SCREEN_LIMIT);
     for (const p of shown) stderr.write(`${s.file}:${p.line}: ${p.column}: ${problemMessage(p, L)}\n`);
-    if (s.errors.length > shown.length) {
-      stderr.write(tr(L, `…另有 ${n(s.errors.length - shown.length)} 个问题（用 --json 或 --rejects FILE 查看全部）\n`, `… and ${n(s.errors.length - shown.length)} more (all of them with --json or --rejects FILE)\n`));
+    if (s.errors_total > shown.length) {
+      const more = n(s.errors_total - shown.length);
+      if (s.errors_total > ERROR_DETAIL_LIMIT) {
+        const first = n(ERROR_DETAIL_LIMIT);
+        stderr.write(tr(L, `…另有 ${more} 个问题（--json 列出前 ${first} 个，--rejects FILE 写出全部）\n`, `… and ${more} more (--json lists the first ${first}, --rejects FILE writes all of them)\n`));
+      } else {
+        stderr.write(tr(L, `…另有 ${more} 个问题（用 --json 或 --rejects FILE 查看全部）\n`, `… and ${more} more (all of them with --json or --rejects FILE)\n`));
+      }
     }
   }
   if (!s.committed) {

@@ -361,4 +361,22 @@ describe('review fixes: --rejects path, extras, masking, imports JSON, config', 
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(`(${f})`);
   });
+
+  it('an export wrong in every row: --json lists the first 1,000 problems and counts them all; --rejects FILE has every one', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'wrong.csv');
+    const rows = Array.from({ length: 3000 }, (_, i) => `W-${i},consul,2026-10-05 09:00`);
+    fs.writeFileSync(f, `record_id,record_type,occurred_at\n${rows.join('\n')}\n`);
+    const db = path.join(dir, 'qa.sqlite');
+    const j = runQa(['--db', db, '--json', 'import', 'records', f]);
+    expect(j.code).toBe(1);
+    const s = JSON.parse(j.stdout) as { errors: { line: number }[]; errors_total: number; rejected: number };
+    expect(s.errors).toHaveLength(1000);
+    expect(s.errors[999]!.line).toBe(1001);
+    expect([s.errors_total, s.rejected]).toEqual([3000, 3000]);
+    const t = runQa(['--db', db, 'import', 'records', '--rejects', path.join(dir, 'rej.csv'), f]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('… and 2,950 more (--json lists the first 1,000, --rejects FILE writes all of them)');
+    expect(fs.readFileSync(path.join(dir, 'rej.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(3001);
+  });
 });
