@@ -5,6 +5,8 @@
  *   import   qa import of a 1M-row records export (time order) vs sqlite3's own .import
  *   random   the same with ids in order and occurred_at uniformly random in the month
  *   branches 4 branch exports concatenated, each in its own time order
+ *   department the time-ordered export sorted by department: ids with gaps, so the
+ *            duplicate-id check keeps hashes, not runs
  *   scale    random order at 100k, 1M (the random case's runs) and 3M rows into an
  *            empty database; peak RSS at each size
  *   delta    100k new rows (next month, random order) into a database holding the 3M
@@ -25,6 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { RowOrder } from '../fixtures/generate.js';
+import { lookupTable } from '../src/core/lookup.js';
 import { copyDb, countRows, csvHeader, Inputs, removeDb, type CsvInput, type CsvSpec } from './inputs.js';
 import {
   BenchFailure,
@@ -47,7 +50,7 @@ import {
 import { detectRssMethod, describeFailure, GNU_TIME, run, RSS_METHOD_TEXT, which, type RssMethod } from './proc.js';
 import { noNumber, ratio, renderTable, writeJson, type Row, type Target } from './results.js';
 
-const SECTIONS = ['import', 'random', 'branches', 'scale', 'delta', 'rss', 'sample', 'report', 'help'] as const;
+const SECTIONS = ['import', 'random', 'branches', 'department', 'scale', 'delta', 'rss', 'sample', 'report', 'help'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const BIG = 1_000_000;
@@ -92,7 +95,7 @@ function positiveInt(flag: string, v: string | undefined, dflt: number): number 
 
 /** --rss-method forces one way of reading peak RSS, e.g. to check that both agree. */
 function parseRssMethod(v: string | undefined): RssMethod | 'auto' {
-  const names: Record<string, RssMethod | 'auto'> = { auto: 'auto', time: 'gnu-time', proc: 'proc-vmhwm' };
+  const names = lookupTable<RssMethod | 'auto'>({ auto: 'auto', time: 'gnu-time', proc: 'proc-vmhwm' });
   const m = names[v ?? 'auto'];
   if (m === undefined) throw new UsageError(`--rss-method must be auto, time or proc, got "${v}"`);
   return m;
@@ -309,6 +312,7 @@ async function runSections(b: Bench, inputs: Inputs, opts: Options, n: Sizes): P
     import: `import ${countLabel(big)} rows, time order`,
     random: `import ${countLabel(big)} rows, random occurred_at`,
     branches: `import ${countLabel(big)} rows, 4 branches concatenated`,
+    department: `import ${countLabel(big)} rows, sorted by department`,
     scale: `import ${countLabel(small)} / ${countLabel(huge)} rows, random occurred_at`,
     delta: `import ${countLabel(small)} rows into ${countLabel(huge)}`,
     rss: `peak RSS: qa import ${countLabel(small)} / ${countLabel(big)} rows`,
@@ -354,6 +358,11 @@ async function runSections(b: Bench, inputs: Inputs, opts: Options, n: Sizes): P
   await guarded('branches', async () => {
     const csv = await inputs.csv(monthSpec(2026, 10, big, 'branches'));
     return (await importCase({ id: 'branches', what: `${countLabel(big)} rows, 4 branches concatenated`, csv, target: UNORDERED_TARGET })).rows;
+  });
+
+  await guarded('department', async () => {
+    const csv = await inputs.csv(monthSpec(2026, 10, big, 'department'));
+    return (await importCase({ id: 'department', what: `${countLabel(big)} rows, sorted by department`, csv, target: UNORDERED_TARGET })).rows;
   });
 
   await guarded('scale', async () => {

@@ -8,7 +8,7 @@ import { rankOf } from '../core/rank.js';
 import type { Cell } from '../io/rows.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './open.js';
-import { metaGet } from './open.js';
+import { metaGet, withParallelSort } from './open.js';
 import { trace } from '../core/trace.js';
 
 export interface ImportCounts {
@@ -372,19 +372,10 @@ export class ImportWriter {
   /** CREATE INDEX again for what dropIndexes() dropped: one sort of all rows, in the same transaction. */
   private rebuildIndexes(): void {
     if (this.dropped.length === 0) return;
-    // One helper thread for CREATE INDEX's sort: the parsing thread has finished by now, so the
-    // second core is free (1M records: 1.1 → 0.8 s). And a 4 MB page cache, which is also the
-    // sorter's run size: more, shorter sorted runs merged by both threads (1M records: 0.85 → 0.72 s;
-    // 64 MB made it 1.3 s).
-    const cache = this.db.pragma('cache_size', { simple: true }) as number;
-    this.db.pragma('threads = 1');
-    this.db.pragma('cache_size = -4096');
-    try {
+    // The parsing thread has finished by now, so the second core is free for the sort.
+    withParallelSort(this.db, () => {
       for (const ix of this.dropped) this.db.exec(ix.sql);
-    } finally {
-      this.db.pragma('threads = 0');
-      this.db.pragma(`cache_size = ${cache}`);
-    }
+    });
     this.dropped = [];
   }
 

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { RECORD_TYPES } from '../core/kinds.js';
 import { SLA } from '../core/kpis.js';
-import type { Db } from './open.js';
+import { withParallelSort, type Db } from './open.js';
 import { VIEW_SQL } from './review.js';
 
 const TYPES_SQL = RECORD_TYPES.map((t) => `'${t}'`).join(', ');
@@ -122,12 +122,15 @@ export function recordScan(db: Db, start: number, end: number, days: readonly Da
      ${plain('repair')}`,
   );
   const ret = row(`SELECT count(*) AS n, sum(r.device_intact IS NOT NULL) AS intact_known, sum(r.device_intact = 1) AS intact ${plain('return')}`);
-  // Distinct customers served (callback and complaint rates' denominator).
-  const customers = row(
-    `SELECT count(*) AS n
-     FROM (SELECT r.customer_id FROM records r
-           WHERE r.record_type IN (${TYPES_SQL}) AND ${range} AND r.customer_id IS NOT NULL
-           GROUP BY r.customer_id)`,
+  // Distinct customers served (callback and complaint rates' denominator): a sort of the month's
+  // customer ids, the scan's biggest cost, done by two threads.
+  const customers = withParallelSort(db, () =>
+    row(
+      `SELECT count(*) AS n
+       FROM (SELECT r.customer_id FROM records r
+             WHERE r.record_type IN (${TYPES_SQL}) AND ${range} AND r.customer_id IS NOT NULL
+             GROUP BY r.customer_id)`,
+    ),
   );
   const counts: Record<string, number> = { consult: consult.n!, contract: contract.n!, delivery: delivery.n!, repair: repair.n!, return: ret.n! };
   const byType: Record<string, number> = {};

@@ -44,6 +44,7 @@ function scanQueries(db: Db): string[] {
   const spied = Object.assign(Object.create(Object.getPrototypeOf(db) as object) as Db, db, { prepare: spy });
   // The methods recordScan calls besides prepare go to the real connection.
   spied.exec = db.exec.bind(db);
+  spied.pragma = db.pragma.bind(db);
   recordScan(spied, START, END, days());
   return seen.filter((s) => /^\s*SELECT/i.test(s));
 }
