@@ -138,6 +138,8 @@ export function firstInvalidUtf8(buf: Uint8Array): number {
  * Arabic, Syriac, Thaana). Latin-1 and Latin Extended (é, °, ·) are plausible.
  */
 const IMPLAUSIBLE_UTF8 = /[\u0080-\u009f\u0250-\u07ff]/;
+/** IMPLAUSIBLE_UTF8 or INVISIBLE: one scan of a UTF-8 chunk instead of two (neither is in most chunks). */
+const RARE_IN_UTF8 = /[\u0080-\u009f\u0250-\u07ff\u200B-\u200D\u2060\uFEFF]/;
 
 /**
  * A line's bytes that are valid UTF-8 only by accident: no 3-byte sequence,
@@ -293,7 +295,9 @@ export class StrictDecoder {
         // Detected UTF-8: a GBK row pasted in can still be valid UTF-8 (GBK 袁泉 = D4 AC C8 AA reads
         // as "ԬȪ"). Such a row decodes to characters no Chinese export holds (C1 controls, IPA,
         // combining marks, Greek to Syriac) and has no 3-byte sequence: refuse it as mixed.
-        if (this.how !== 'forced' && IMPLAUSIBLE_UTF8.test(text)) this.checkUtf8Lines(text, at);
+        const rare = RARE_IN_UTF8.test(text);
+        if (rare && this.how !== 'forced' && IMPLAUSIBLE_UTF8.test(text)) this.checkUtf8Lines(text, at);
+        return this.finish(text, at, final, rare);
       } else {
         text = this.decodeGb(data, at, final);
       }
@@ -398,7 +402,8 @@ export class StrictDecoder {
   }
 
   /** Line ends → LF, invisible characters out, U+FFFD refused. */
-  private finish(text: string, at: number, final: boolean): string {
+  /** `mayHaveInvisible` false: the caller's scan found no invisible character (skip looking again). */
+  private finish(text: string, at: number, final: boolean, mayHaveInvisible = true): string {
     if (this.pendingCR) {
       text = '\r' + text;
       this.pendingCR = false;
@@ -411,7 +416,7 @@ export class StrictDecoder {
       }
       text = text.replace(/\r\n?/g, '\n');
     }
-    if (INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+    if (mayHaveInvisible && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
     return text;
   }
 }
