@@ -344,7 +344,8 @@ export class ImportWriter {
       );
     trace('rebuilding indexes');
     this.rebuildIndexes();
-        this.db.exec('COMMIT');
+        trace('committing');
+    this.db.exec('COMMIT');
     trace('committed');
     return { ...counts, rejectsImportId: earlier ?? this.importId };
   }
