@@ -13,12 +13,15 @@
  * as the few places where the line stops being "ordinal + constant" (a
  * quoted field over several lines, a blank line, a skipped header).
  *
- * When the ids do not come in runs (an export sorted by something else, or
- * filtered so that numbers are skipped), runs would cost more than hashes:
- * past `maxRuns` runs every id so far moves into an {@link IdSet} (64-bit
+ * When the ids do not come in runs (an export sorted by department, or
+ * filtered so that numbers are skipped), past `maxRuns` runs every id moves
+ * to pages of line slots indexed by number (4,096 numbers a page, 16 KiB):
+ * ids with gaps cost 4 bytes per number of their range, ~4 MB per million.
+ * When the pages would cost more than hashes (ids spread thinly over a wide
+ * range, or no digits at all), every id moves into an {@link IdSet} (64-bit
  * hashes, ~17 MB per million ids, what every file cost before) and the rest
- * follow it there. Either way the answers are exact for the run part and, in
- * the hash part, a false duplicate needs two ids sharing 64 bits.
+ * follow it there. The runs and the pages are exact; in the hash part a false
+ * duplicate needs two ids sharing 64 bits.
  *
  * Measured on the 1M- and 3M-row benchmark exports (ids in order): peak RSS
  * no longer grows with the file (the IdSet was sized for the whole file up front).
@@ -40,6 +43,15 @@ interface Key {
 }
 
 const MAX_DIGITS = 15;
+/** Numbers per page of the paged form. */
+const PAGE = 4096;
+
+/** The paged form: per prefix and width, pages of line slots (0 = not seen), keyed by number / PAGE. */
+interface PagedKey {
+  prefix: string;
+  width: number;
+  pages: Map<number, Int32Array>;
+}
 
 export class IdIndex {
   private readonly keys = new Map<string, Key>();
@@ -48,6 +60,11 @@ export class IdIndex {
   private lastRun = -1;
   private runCount = 0;
   private set: IdSet | null = null;
+  private paged: Map<string, PagedKey> | null = null;
+  private pagedLast: PagedKey | null = null;
+  private pageCount = 0;
+  /** Pages allowed: what the hash set would take for the expected rows (~17 bytes an id), at least 64. */
+  private readonly maxPages: number;
   private ord = 0;
   /** Breakpoints of line − ordinal: from ordinal breakOrd[i] on, line = ordinal + breakDelta[i]. */
   private breakOrd = new Int32Array(64);
@@ -65,20 +82,17 @@ export class IdIndex {
     maxRuns?: number,
   ) {
     this.maxRuns = maxRuns ?? 4096;
+    this.maxPages = Math.max(64, Math.floor((17 * expectedRows) / (PAGE * 4)));
   }
 
-  /** Ids kept as runs (not yet moved to hashes)? For tests and --debug. */
-  get inRuns(): boolean {
-    return this.set === null;
+  /** How the ids are kept now: 'runs', 'pages' or 'hashes'. For tests and --debug. */
+  get form(): 'runs' | 'pages' | 'hashes' {
+    return this.set ? 'hashes' : this.paged ? 'pages' : 'runs';
   }
 
   /** Records `id` at `line` (lines only increase); returns the earlier line if it was seen, else 0. */
   add(id: string, line: number): number {
     if (this.set) return this.set.add(id, line);
-    const ord = this.ord++;
-    const delta = line - ord;
-    if (this.breaks === 0 || this.breakDelta[this.breaks - 1] !== delta) this.addBreak(ord, delta);
-
     // Trailing digits (at most MAX_DIGITS) and their value.
     let i = id.length;
     let n = 0;
@@ -91,6 +105,15 @@ export class IdIndex {
       i--;
     }
     const width = id.length - i;
+    if (this.paged) {
+      const r = this.addPaged(id, i, width, n, line);
+      if (r >= 0) return r;
+      this.pagesToHashes();
+      return this.set!.add(id, line);
+    }
+    const ord = this.ord++;
+    const delta = line - ord;
+    if (this.breaks === 0 || this.breakDelta[this.breaks - 1] !== delta) this.addBreak(ord, delta);
 
     // The usual case: the next number of the last run, added right after it.
     const last = this.last;
@@ -135,8 +158,76 @@ export class IdIndex {
     }
     runs.splice(at + 1, 0, { start: n, end: n, ord });
     this.lastRun = at + 1;
-    if (++this.runCount > this.maxRuns) this.toHashes();
+    if (++this.runCount > this.maxRuns) this.runsToPages();
     return 0;
+  }
+
+  /** In the paged form: the earlier line, 0 if new (now recorded), or -1 if a new page would pass maxPages. */
+  private addPaged(id: string, i: number, width: number, n: number, line: number): number {
+    let key = this.pagedLast;
+    if (key === null || key.width !== width || key.prefix.length !== i || !id.startsWith(key.prefix)) {
+      const prefix = id.slice(0, i);
+      const name = `${width}:${prefix}`;
+      key = this.paged!.get(name) ?? null;
+      if (key === null) {
+        key = { prefix, width, pages: new Map() };
+        this.paged!.set(name, key);
+      }
+      this.pagedLast = key;
+    }
+    const p = Math.floor(n / PAGE);
+    let page = key.pages.get(p);
+    if (page === undefined) {
+      if (this.pageCount >= this.maxPages) return -1;
+      this.pageCount++;
+      page = new Int32Array(PAGE);
+      key.pages.set(p, page);
+    }
+    const slot = n - p * PAGE;
+    const prev = page[slot]!;
+    if (prev !== 0) return prev;
+    page[slot] = line;
+    return 0;
+  }
+
+  /** Too many runs: every id so far into pages, or into hashes if pages would cost more. */
+  private runsToPages(): void {
+    this.paged = new Map();
+    this.pagedLast = null;
+    for (const key of this.keys.values()) {
+      for (const run of key.runs) {
+        for (let n = run.start; n <= run.end; n++) {
+          const id = key.prefix + (key.width === 0 ? '' : String(n).padStart(key.width, '0'));
+          if (this.addPaged(id, key.prefix.length, key.width, n, this.lineOf(run.ord + (n - run.start))) < 0) {
+            this.paged = null;
+            this.pagedLast = null;
+            this.pageCount = 0;
+            this.toHashes();
+            return;
+          }
+        }
+      }
+    }
+    this.keys.clear();
+    this.last = null;
+  }
+
+  /** The pages would pass maxPages: every id so far into a hash set. */
+  private pagesToHashes(): void {
+    let count = 0;
+    for (const key of this.paged!.values()) for (const page of key.pages.values()) for (let k = 0; k < PAGE; k++) if (page[k] !== 0) count++;
+    const set = new IdSet(Math.max(this.expectedRows, count * 2));
+    for (const key of this.paged!.values()) {
+      for (const [p, page] of key.pages) {
+        for (let k = 0; k < PAGE; k++) {
+          if (page[k] === 0) continue;
+          set.add(key.prefix + (key.width === 0 ? '' : String(p * PAGE + k).padStart(key.width, '0')), page[k]!);
+        }
+      }
+    }
+    this.set = set;
+    this.paged = null;
+    this.pagedLast = null;
   }
 
   /** The line of the ord-th id. */

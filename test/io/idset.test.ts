@@ -45,15 +45,20 @@ describe('IdIndex (duplicate ids within one file, kept as runs of ids that count
         return Array.from({ length: len }, (_, k) => `${m[1]}${String(Number(m[2]) + k).padStart(m[2]!.length, '0')}`);
       }),
       idArb.map((x) => [x]),
+      // Counting up with gaps (a filtered export), or numbers far apart (pages, then hashes).
+      fc.record({ p: fc.constantFrom('SR-', 'K'), start: fc.integer({ min: 0, max: 2_000_000 }), gaps: fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 30 }) }).map(({ p, start, gaps }) => {
+        let n = start;
+        return gaps.map((g) => `${p}${(n += g)}`);
+      }),
     ),
     { maxLength: 30 },
   );
 
-  it('answers exactly what a map of first lines answers, in runs or after moving to hashes', () => {
+  it('answers exactly what a map of first lines answers, in runs, in pages or in hashes', () => {
     fc.assert(
-      fc.property(fileArb, fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 12 }), (parts, steps, maxRuns) => {
+      fc.property(fileArb, fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 12 }), fc.constantFrom(16, 20_000, 200_000), (parts, steps, maxRuns, expected) => {
         const ids = parts.flat();
-        const index = new IdIndex(16, maxRuns);
+        const index = new IdIndex(expected, maxRuns);
         const first = new Map<string, number>();
         let line = 1;
         ids.forEach((id, i) => {
@@ -71,13 +76,13 @@ describe('IdIndex (duplicate ids within one file, kept as runs of ids that count
     let repeats = 0;
     for (let i = 1; i <= 1_000_000; i++) if (one.add(`SR-202610-${String(i).padStart(7, '0')}`, i + 1) !== 0) repeats++;
     expect(repeats).toBe(0);
-    expect(one.inRuns).toBe(true);
+    expect(one.form).toBe('runs');
     expect(one.add('SR-202610-0500000', 2_000_000)).toBe(500_001);
     const branches = new IdIndex(40_000);
     let line = 1;
     for (const b of ['BJ', 'SH', 'GZ', 'CD']) for (let i = 1; i <= 10_000; i++) if (branches.add(`${b}-${i}`, ++line) !== 0) repeats++;
     expect(repeats).toBe(0);
-    expect(branches.inRuns).toBe(true);
+    expect(branches.form).toBe('runs');
     // The same four files again (a cron job that imported yesterday's concatenation twice).
     let again = 1;
     const wrong: string[] = [];
@@ -85,11 +90,33 @@ describe('IdIndex (duplicate ids within one file, kept as runs of ids that count
     expect(wrong).toEqual([]);
   });
 
-  it('ids in no order move to hashes and still find every repeat', () => {
+  it('ids with gaps or in no order move to pages (4 bytes a number) and still find every repeat', () => {
     const index = new IdIndex(50_000);
     const order = Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 50_000);
     expect(order.filter((n, i) => index.add(`SR-${n}`, i + 2) !== 0)).toEqual([]);
-    expect(index.inRuns).toBe(false);
+    expect(index.form).toBe('pages');
     expect(index.add('SR-7919', 60_000)).toBe(3);
+    // An export sorted by department: each department's ids count up with gaps.
+    const dept = new IdIndex(40_000);
+    const ids = Array.from({ length: 40_000 }, (_, i) => i).sort((a, b) => (a % 4) - (b % 4) || a - b);
+    expect(ids.filter((n, i) => dept.add(`SR-202610-${String(n).padStart(7, '0')}`, i + 2) !== 0)).toEqual([]);
+    expect(dept.form).toBe('pages');
+    expect(dept.add('SR-202610-0000005', 50_000)).toBe(ids.indexOf(5) + 2);
+  });
+
+  it('ids spread thinly over a wide range, or without digits, move on to hashes', () => {
+    const wide = new IdIndex(5_000);
+    const nums = Array.from({ length: 5_000 }, (_, i) => (i * 2_654_435_761) % 1e12);
+    expect(nums.filter((n, i) => wide.add(`C${n}`, i + 2) !== 0)).toEqual([]);
+    expect(wide.form).toBe('hashes');
+    expect(wide.add(`C${nums[17]}`, 9_999)).toBe(19);
+    const words = new IdIndex(5_000);
+    const w = Array.from({ length: 5_000 }, (_, i) => `id-${String.fromCharCode(97 + (i % 26))}${(i * 31) % 4999}x`);
+    const first = new Map<string, number>();
+    w.forEach((x, i) => {
+      expect(words.add(x, i + 2)).toBe(first.get(x) ?? 0);
+      if (!first.has(x)) first.set(x, i + 2);
+    });
+    expect(words.form).toBe('hashes');
   });
 });
