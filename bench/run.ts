@@ -6,7 +6,7 @@
  *   random   the same with ids in order and occurred_at uniformly random in the month
  *   branches 4 branch exports concatenated, each in its own time order
  *   department the time-ordered export sorted by department: ids with gaps, so the
- *            duplicate-id check keeps hashes, not runs
+ *            duplicate-id check keeps pages, not runs
  *   scale    random order at 100k, 1M (the random case's runs) and 3M rows into an
  *            empty database; peak RSS at each size
  *   delta    100k new rows (next month, random order) into a database holding the 3M
