@@ -21,6 +21,7 @@ import { Bad, problemText } from './values.js';
 import { Zone } from '../core/time.js';
 import { msg } from '../i18n.js';
 import { trace } from '../core/trace.js';
+import { ErrorSpool } from './errorSpool.js';
 
 export interface ImportOptions {
   kind: Kind;
@@ -45,6 +46,8 @@ export interface ImportOptions {
   keepRejectedText?: boolean;
   unmask?: boolean;
   lang: Lang;
+  /** Keep the problems past ERROR_DETAIL_LIMIT on disk for a full listing (--json). */
+  spoolErrors?: boolean;
 }
 
 export interface ImportError {
@@ -62,12 +65,14 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   rejected: number;
-  /** The first ERROR_DETAIL_LIMIT problems (all of them are counted in errors_total, and go to --rejects FILE). */
+  /** The first ERROR_DETAIL_LIMIT problems; the rest are in errorSpool (with spoolErrors) and go to --rejects FILE. */
   errors: ImportError[];
   /** The same problems with their codes, for messages in the user's language. */
   problems: Problem[];
   /** Every problem found, also those past ERROR_DETAIL_LIMIT. */
   errors_total: number;
+  /** The problems past ERROR_DETAIL_LIMIT, on disk (spoolErrors); the caller lists and disposes of it. */
+  errorSpool: ErrorSpool | null;
   /** Extra facts, outside the SPEC keys but useful. */
   encoding: string;
   import_id: number | null;
@@ -81,10 +86,10 @@ export interface ImportSummary {
 
 export const WORKER_THRESHOLD = 4 * 1024 * 1024;
 /**
- * Problems kept with their text (the summary's `errors`, the --json output): the first 1,000.
- * The rest are counted, and written in full by --rejects FILE as they are found. Kept all, an
- * export with a wrong column in every row held a million messages: 530k problems made an 86 MB
- * JSON summary and 790 MB of memory (SPEC §2: memory does not grow with the file).
+ * Problems kept in memory with their text (the summary's `errors`): the first 1,000. The rest are
+ * counted, spooled to disk for --json (io/errorSpool.ts) and written by --rejects FILE as they are
+ * found. Kept all in memory, an export with a wrong column in every row held every message:
+ * 530k problems took 790 MB (SPEC §2: memory does not grow with the file).
  */
 export const ERROR_DETAIL_LIMIT = 1000;
 // Rows per message. At 1,000 a batch's cell array (19,000 slots, 152 kB) is
@@ -192,6 +197,7 @@ async function runImport(
   const problems: Problem[] = [];
   let rejected = 0;
   let errorsTotal = 0;
+  let errorSpool: ErrorSpool | null = null;
   let extraColumns: string[] = [];
   let phoneColumns: number[] = [];
   let delimiterSeen = job.delimiter ?? ',';
@@ -215,7 +221,10 @@ async function runImport(
           // read, and `qa rejects` masks it when it shows it.
           const shownProblems = opts.unmask ? r.problems : r.problems.map(maskProblem);
           for (const p of shownProblems) {
-            if (errorsTotal++ >= ERROR_DETAIL_LIMIT) continue;
+            if (errorsTotal++ >= ERROR_DETAIL_LIMIT) {
+              if (opts.spoolErrors) (errorSpool ??= new ErrorSpool()).add({ line: p.line, column: p.column, message: problemMessage(p, 'en') });
+              continue;
+            }
             errors.push({ line: p.line, column: p.column, message: problemMessage(p, 'en') });
             problems.push(p);
           }
@@ -339,6 +348,7 @@ async function runImport(
     if (!end) throw new Error('import ended without a summary');
   } catch (e) {
     writer.rollback();
+    (errorSpool as ErrorSpool | null)?.dispose(); // assigned in handle(): TS cannot see it
     throw e;
   }
 
@@ -352,6 +362,7 @@ async function runImport(
     errors,
     problems,
     errors_total: errorsTotal,
+    errorSpool,
     encoding: done.encoding,
     extra_columns: extraColumns,
     repeated_headers: done.repeatedHeaders,
@@ -364,6 +375,7 @@ async function runImport(
     const cleared = writer.cleared();
     if (cleared) {
       writer.rollback();
+      (errorSpool as ErrorSpool | null)?.dispose();
       throw clearedError(cleared, display, new Zone(opts.timezone));
     }
   }

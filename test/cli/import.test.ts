@@ -362,21 +362,35 @@ describe('review fixes: --rejects path, extras, masking, imports JSON, config', 
     expect(r.stderr).toContain(`(${f})`);
   });
 
-  it('an export wrong in every row: --json lists the first 1,000 problems and counts them all; --rejects FILE has every one', () => {
+  it('an export wrong in every row: --json lists every problem (the later ones kept on disk, then removed), --rejects FILE has every one', () => {
     const dir = tmpDir();
+    const tmp = path.join(dir, 'tmp');
+    fs.mkdirSync(tmp);
     const f = path.join(dir, 'wrong.csv');
     const rows = Array.from({ length: 3000 }, (_, i) => `W-${i},consul,2026-10-05 09:00`);
     fs.writeFileSync(f, `record_id,record_type,occurred_at\n${rows.join('\n')}\n`);
+    const g = path.join(dir, 'wrong2.csv');
+    fs.writeFileSync(g, `record_id,record_type,occurred_at\n${rows.slice(0, 1200).join('\n')}\n`);
     const db = path.join(dir, 'qa.sqlite');
-    const j = runQa(['--db', db, '--json', 'import', 'records', f]);
+    const j = runQa(['--db', db, '--json', 'import', 'records', f], { env: { TMPDIR: tmp } });
     expect(j.code).toBe(1);
-    const s = JSON.parse(j.stdout) as { errors: { line: number }[]; errors_total: number; rejected: number };
-    expect(s.errors).toHaveLength(1000);
-    expect(s.errors[999]!.line).toBe(1001);
+    const s = JSON.parse(j.stdout) as { errors: { line: number; column: string; message: string }[]; errors_total: number; rejected: number };
+    expect(s.errors).toHaveLength(3000);
+    expect(s.errors.map((e) => e.line)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 2));
+    expect(s.errors[2999]).toEqual({ line: 3001, column: 'record_type', message: '"consul" is not a record type (consult, contract, delivery, repair, return)' });
     expect([s.errors_total, s.rejected]).toEqual([3000, 3000]);
+    // Formatted like any other --json output, and no spool left behind.
+    expect(j.stdout).toBe(`${JSON.stringify(s, null, 2)}\n`);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+    // Two files: an array of summaries, each with all its problems.
+    const two = runQa(['--db', db, '--json', 'import', 'records', f, g], { env: { TMPDIR: tmp } });
+    const both = JSON.parse(two.stdout) as { errors: unknown[] }[];
+    expect(both.map((x) => x.errors.length)).toEqual([3000, 1200]);
+    expect(two.stdout).toBe(`${JSON.stringify(both, null, 2)}\n`);
+    expect(fs.readdirSync(tmp)).toEqual([]);
     const t = runQa(['--db', db, 'import', 'records', '--rejects', path.join(dir, 'rej.csv'), f]);
     expect(t.code).toBe(1);
-    expect(t.stderr).toContain('… and 2,950 more (--json lists the first 1,000, --rejects FILE writes all of them)');
+    expect(t.stderr).toContain('… and 2,950 more (all of them with --json or --rejects FILE)');
     expect(fs.readFileSync(path.join(dir, 'rej.csv'), 'utf8').trimEnd().split('\n')).toHaveLength(3001);
   });
 });
