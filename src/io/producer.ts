@@ -12,7 +12,7 @@ import { QaError } from '../errors.js';
 import { readCsv } from './csv.js';
 import { msg, setMessageLang, type Lang } from '../i18n.js';
 import type { EncodingName } from './decode.js';
-import { mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
+import { clean, mapHeader, normalizeHeader, RowConverter, type Cell, type HeaderMap } from './rows.js';
 import { IdIndex } from './idIndex.js';
 import { Bad } from './values.js';
 
@@ -172,7 +172,8 @@ export async function produce(job: ProduceJob, io: ProducerIo): Promise<void> {
         }
         rows++;
         const idCol = map.columnOf[0]!;
-        const id = (fields[idCol] ?? '').trim();
+        // The id as it is stored (blanks trimmed, Excel's ="…" guard unwrapped): SR-1 and ="SR-1" are one id.
+        const id = clean(fields[idCol]);
         const before = values.length;
         let problems = conv!.convert(fields, values);
         if (id !== '') {

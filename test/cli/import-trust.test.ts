@@ -413,3 +413,26 @@ describe('the database file', () => {
     expect(check.stdout).toMatch(/result: \d+ checks? failed/);
   });
 });
+
+describe('duplicate ids in other written forms', () => {
+  it('SR-1, ="SR-1" (Excel text guard) and SR-1 with blanks around are one id: a duplicate naming both lines (found by a review)', () => {
+    const dir = tmpDir();
+    const f = path.join(dir, 'dup.csv');
+    fs.writeFileSync(
+      f,
+      'record_id,record_type,occurred_at,customer_id\nSR-1,repair,2026-10-01 08:03,KH1\n="SR-1",consult,2026-10-02 08:03,KH2\n\u00a0SR-1\u3000,consult,2026-10-02 09:03,KH3\nSR-2,consult,2026-10-02 09:03,KH3\n',
+    );
+    const db = path.join(dir, 'qa.sqlite');
+    const r = runQa(['--db', db, 'import', 'records', f]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${f}:3: record_id: "SR-1" appears twice in this file (first on line 2)`);
+    expect(r.stderr).toContain(`${f}:4: record_id: "SR-1" appears twice in this file (first on line 2)`);
+    // With --skip-invalid the first one stays and the others are kept as rejected rows.
+    const s = runQa(['--db', db, '--json', 'import', 'records', '--skip-invalid', f]);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout)).toMatchObject({ inserted: 2, rejected: 2 });
+    const d = new Database(db, { readonly: true });
+    expect(d.prepare(`SELECT customer_id, line FROM records WHERE record_id = 'SR-1'`).get()).toEqual({ customer_id: 'KH1', line: 2 });
+    d.close();
+  });
+});
