@@ -209,8 +209,6 @@ export async function runImport(ctx: Context, kindName: string, files: string[],
     } finally {
       for (const s of spooled) s.errorSpool?.dispose();
     }
-  } else {
-    for (const s of summaries) if (!('error' in s)) s.errorSpool?.dispose();
   }
   return failed ? exitCode : EXIT.ok;
 }

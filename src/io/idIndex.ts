@@ -43,6 +43,11 @@ interface Key {
 }
 
 const MAX_DIGITS = 15;
+
+/** The id a (prefix, width, number) reading came from: the reading is one-to-one, so this is exact. */
+function idOf(prefix: string, width: number, n: number): string {
+  return width === 0 ? prefix : prefix + String(n).padStart(width, '0');
+}
 /** Numbers per page of the paged form. */
 const PAGE = 4096;
 
@@ -197,7 +202,7 @@ export class IdIndex {
     for (const key of this.keys.values()) {
       for (const run of key.runs) {
         for (let n = run.start; n <= run.end; n++) {
-          const id = key.prefix + (key.width === 0 ? '' : String(n).padStart(key.width, '0'));
+          const id = idOf(key.prefix, key.width, n);
           if (this.addPaged(id, key.prefix.length, key.width, n, this.lineOf(run.ord + (n - run.start))) < 0) {
             this.paged = null;
             this.pagedLast = null;
@@ -221,7 +226,7 @@ export class IdIndex {
       for (const [p, page] of key.pages) {
         for (let k = 0; k < PAGE; k++) {
           if (page[k] === 0) continue;
-          set.add(key.prefix + (key.width === 0 ? '' : String(p * PAGE + k).padStart(key.width, '0')), page[k]!);
+          set.add(idOf(key.prefix, key.width, p * PAGE + k), page[k]!);
         }
       }
     }
@@ -262,8 +267,7 @@ export class IdIndex {
     for (const key of this.keys.values()) {
       for (const run of key.runs) {
         for (let n = run.start; n <= run.end; n++) {
-          const digits = key.width === 0 ? '' : String(n).padStart(key.width, '0');
-          set.add(key.prefix + digits, this.lineOf(run.ord + (n - run.start)));
+          set.add(idOf(key.prefix, key.width, n), this.lineOf(run.ord + (n - run.start)));
         }
       }
     }
